@@ -1,0 +1,59 @@
+// Helpers shared by unit and integration tests: where the shared datasets, the models and the
+// built CLI are, scratch directories, and small synthetic images.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace facetrace::testing {
+
+// ../shared/datasets (or $FACETRACE_DATASETS). Tests that need it fail loudly if absent:
+// the datasets are part of the test contract, not optional.
+std::filesystem::path DatasetsDir();
+
+// Path to a file inside the datasets; asserts it exists.
+std::filesystem::path DatasetFile(const std::string& relative);
+
+// The repository root and the build directory (where the `facetrace` binary is).
+std::filesystem::path SourceDir();
+std::filesystem::path BinaryDir();
+std::filesystem::path FacetraceBinary();
+
+// A fresh, empty directory under the system temp dir, removed when the object dies.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix = "facetrace-test");
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Writes `bytes` to `path` (creating parent directories).
+void WriteFile(const std::filesystem::path& path, const std::string& bytes);
+std::string ReadFile(const std::filesystem::path& path);
+
+// Image files of one identity folder, sorted by file name.
+std::vector<std::filesystem::path> SortedImages(const std::filesystem::path& identity_dir);
+
+// Result of running a command: exit status and captured stdout/stderr.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the given argv (no shell), capturing output. argv[0] is the program path.
+CommandResult RunCommand(const std::vector<std::string>& argv);
+
+// Runs build/facetrace with `args`.
+CommandResult RunFacetrace(const std::vector<std::string>& args);
+
+}  // namespace facetrace::testing
