@@ -27,13 +27,21 @@ struct AlignedFace {
   Landmarks landmarks{};                 // derived YuNet-order landmarks (eyes, nose, mouth)
 };
 
+// YuNet-order landmarks (see core/face.h) derived from dlib's 5 shape points.
+Landmarks LandmarksFromShape(const std::array<Point2f, 5>& shape);
+
+// The box to give dlib's shape predictor for a detection. The predictor was trained on dlib's
+// own detector boxes (square, eyebrows to lower lip); other detectors draw taller boxes, and
+// the predictor's accuracy depends on the box matching its training convention.
+Box ShapePredictorBox(const Detection& detection);
+
 class FaceAligner {
  public:
   // Throws Error(kModelMissing / kModelInvalid).
   explicit FaceAligner(const std::filesystem::path& shape_predictor_path);
 
-  // `bgr` is the whole image (CV_8UC3); `box` a detection in its coordinates.
-  AlignedFace Align(const cv::Mat& bgr, const Box& box) const;
+  // `bgr` is the whole image (CV_8UC3); `detection` a face in its coordinates.
+  AlignedFace Align(const cv::Mat& bgr, const Detection& detection) const;
 
  private:
   dlib::shape_predictor predictor_;

@@ -1,0 +1,82 @@
+// facetrace identify --db DB [--top-k K] [--json] PATH...
+#include <cstdio>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "pipeline/image_batch.h"
+#include "pipeline/input_paths.h"
+#include "pipeline/result_json.h"
+
+namespace facetrace::cli {
+
+namespace {
+
+struct IdentifyArgs {
+  CommonOptions common;
+  std::string db;
+  int top_k = 5;
+  bool json = false;
+  std::vector<std::string> inputs;
+};
+
+void PrintTable(const ImageResult& result, const std::vector<std::vector<Candidate>>& candidates) {
+  if (!result.ok()) {
+    std::cout << result.path.string() << "\n  error: " << result.error << "\n";
+    return;
+  }
+  std::cout << result.path.string() << ": " << result.faces.size() << " face(s)\n";
+  for (size_t f = 0; f < result.faces.size(); ++f) {
+    const Face& face = result.faces[f];
+    const Box& b = face.detection.box;
+    std::cout << fmt::format("  face {}  box {:.0f},{:.0f} {:.0f}x{:.0f}  quality {:.2f}\n", f + 1,
+                             b.x, b.y, b.width, b.height, face.quality);
+    if (candidates[f].empty()) std::cout << "    (gallery is empty)\n";
+    for (size_t c = 0; c < candidates[f].size(); ++c) {
+      const Candidate& cand = candidates[f][c];
+      std::cout << fmt::format("    {:>2}. {:<28} distance {:.3f}  score {:.3f}  {}\n", c + 1,
+                               cand.identity, cand.distance, cand.score, cand.gallery_image);
+    }
+  }
+}
+
+int RunIdentify(const IdentifyArgs& args) {
+  const auto gallery = Gallery::Open(args.db);
+  const auto paths = ExpandImagePaths(args.inputs);
+  size_t failed = 0;
+  BatchOptions options;
+  options.threads = args.common.threads;
+  options.pipeline = args.common.ToPipelineOptions();
+  ProcessImages(paths, options, [&](ImageResult&& result) {
+    if (!result.ok()) {
+      ++failed;
+      std::fprintf(stderr, "%s\n", result.error.c_str());
+    }
+    std::vector<std::vector<Candidate>> candidates;
+    for (const Face& face : result.faces) candidates.push_back(gallery->Search(face.embedding, args.top_k));
+    if (!args.json) {
+      PrintTable(result, candidates);
+      return;
+    }
+    std::cout << JsonLine(IdentifyResultToJson(result, candidates)) << "\n" << std::flush;
+  });
+  return failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace
+
+void RegisterIdentify(CLI::App& app, CommandAction& action) {
+  auto args = std::make_shared<IdentifyArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "identify", "Search the gallery for every face in the given photos (files or folders)");
+  cmd->add_option("--db", args->db, "Catalog database file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--top-k", args->top_k, "Candidates per face")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_flag("--json", args->json, "One JSON object per input image per line");
+  cmd->add_option("PATH", args->inputs, "Photos or folders")->required();
+  AddPipelineOptions(*cmd, args->common);
+  cmd->callback([args, &action] { action = [args] { return RunIdentify(*args); }; });
+}
+
+}  // namespace facetrace::cli

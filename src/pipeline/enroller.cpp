@@ -1,0 +1,145 @@
+#include "pipeline/enroller.h"
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+#include "core/error.h"
+#include "embed/face_embedder.h"
+#include "io/sha256.h"
+#include "pipeline/compute_threads.h"
+#include "pipeline/parallel_map.h"
+
+namespace facetrace {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What a worker hands the writer for one photo.
+struct WorkerResult {
+  EnrollOutcome outcome;
+  std::optional<ImageRecord> image;
+  std::optional<Face> face;
+};
+
+// Per-thread state: a pipeline plus a read-only catalog connection for the "already there?"
+// check, so duplicates are skipped before any decoding.
+struct WorkerState {
+  WorkerState(const PipelineOptions& options, const std::filesystem::path& db,
+              StageTimings& sink, std::mutex& sink_mu)
+      : pipeline(options), reader(Catalog::Open(db)), sink_(sink), sink_mu_(sink_mu) {}
+  ~WorkerState() {
+    std::lock_guard lock(sink_mu_);
+    sink_ += pipeline.timings();
+  }
+  WorkerState(const WorkerState&) = delete;
+  WorkerState& operator=(const WorkerState&) = delete;
+
+  FacePipeline pipeline;
+  std::unique_ptr<Catalog> reader;
+
+ private:
+  StageTimings& sink_;
+  std::mutex& sink_mu_;
+};
+
+WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
+  WorkerResult result;
+  try {
+    const std::vector<uint8_t> bytes = state.pipeline.ReadBytes(item.image);
+    const std::string sha = Sha256Hex(bytes);
+    if (state.reader->FindImageBySha256(sha)) {
+      result.outcome.status = EnrollStatus::kAlreadyPresent;
+      return result;
+    }
+    const LoadedImage loaded = state.pipeline.Decode(bytes, item.image.string());
+    std::vector<Face> faces = state.pipeline.ProcessImage(loaded.bgr);
+    result.outcome.faces_found = static_cast<int>(faces.size());
+    const int main = MainFaceIndex(faces);
+    if (main < 0) {
+      result.outcome.status = EnrollStatus::kNoFace;
+      result.outcome.error = "no face found in " + item.image.string();
+      return result;
+    }
+    ImageRecord image;
+    image.sha256 = sha;
+    image.path = item.image.string();
+    image.source = item.source;
+    image.width = loaded.bgr.cols;
+    image.height = loaded.bgr.rows;
+    result.image = std::move(image);
+    result.face = std::move(faces[static_cast<size_t>(main)]);
+    result.outcome.status = EnrollStatus::kEnrolled;
+  } catch (const Error& e) {
+    result.outcome.status = EnrollStatus::kFailed;
+    result.outcome.error = e.what();
+  }
+  return result;
+}
+
+FaceRecord ToRecord(const Face& face) {
+  FaceRecord record;
+  record.box = face.detection.box;
+  record.landmarks = face.detection.landmarks;
+  record.detector_score = face.detection.score;
+  record.quality = face.quality;
+  record.model_id = FaceEmbedder::kModelId;
+  record.embedding = face.embedding;
+  return record;
+}
+
+}  // namespace
+
+EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
+                     const EnrollOptions& options) {
+  EnrollSummary summary;
+  const auto start = Clock::now();
+  auto last_save = start;
+  const int threads = ResolveThreadCount(options.threads);
+  const ComputeThreadsScope compute_threads(threads);
+  std::mutex timings_mu;
+
+  ParallelMap<WorkerState, WorkerResult>(
+      items.size(), threads, static_cast<size_t>(threads) * 4,
+      [&] {
+        return std::make_unique<WorkerState>(options.pipeline, gallery.catalog().path(),
+                                             summary.stages, timings_mu);
+      },
+      [&](WorkerState& state, size_t i) { return ProcessItem(state, items[i]); },
+      [&](size_t i, WorkerResult&& result) {
+        const EnrollItem& item = items[i];
+        if (result.outcome.status == EnrollStatus::kEnrolled) {
+          Catalog& catalog = gallery.catalog();
+          result.image->identity_id = catalog.EnsureIdentity(item.identity, item.metadata);
+          FaceRecord record = ToRecord(*result.face);
+          record.identity_id = result.image->identity_id;
+          const auto face_ids = catalog.AddImage(*result.image, {record});
+          if (face_ids) {
+            gallery.IndexFaces(*face_ids, {record.embedding});
+          } else {
+            result.outcome.status = EnrollStatus::kAlreadyPresent;  // a duplicate within this run
+          }
+        }
+        switch (result.outcome.status) {
+          case EnrollStatus::kEnrolled: ++summary.enrolled; break;
+          case EnrollStatus::kAlreadyPresent: ++summary.already_present; break;
+          case EnrollStatus::kNoFace: ++summary.no_face; break;
+          case EnrollStatus::kFailed: ++summary.failed; break;
+        }
+        if (options.on_item) options.on_item(item, result.outcome);
+        const auto now = Clock::now();
+        if (options.on_progress) {
+          options.on_progress({i + 1, items.size(), std::chrono::duration<double>(now - start).count()});
+        }
+        if (std::chrono::duration<double>(now - last_save).count() > options.index_save_interval_seconds) {
+          gallery.SaveIndex();
+          last_save = now;
+        }
+      });
+  gallery.SaveIndex();
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace facetrace

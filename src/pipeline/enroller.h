@@ -1,0 +1,61 @@
+// Enroller: gallery photos -> catalog + index, in parallel, idempotently, resumably.
+//
+// Workers (one FacePipeline each) read, hash, decode, detect, align and embed; the calling
+// thread is the single catalog writer and commits each photo in its own transaction, in input
+// order. A photo whose SHA-256 is already catalogued is skipped before decoding, so running the
+// same enroll again — after success, after a failure or after kill -9 — adds nothing twice and
+// resumes where the previous run stopped.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pipeline/enroll_sources.h"
+#include "pipeline/face_pipeline.h"
+#include "pipeline/gallery.h"
+
+namespace facetrace {
+
+enum class EnrollStatus {
+  kEnrolled,        // committed with its main face
+  kAlreadyPresent,  // same bytes already in the catalog: nothing written
+  kNoFace,          // decoded, but no face found
+  kFailed,          // unreadable, corrupt, too large, ...
+};
+
+struct EnrollOutcome {
+  EnrollStatus status = EnrollStatus::kFailed;
+  std::string error;     // for kNoFace / kFailed
+  int faces_found = 0;   // faces detected in the photo (the main one is enrolled)
+};
+
+struct EnrollProgress {
+  size_t done = 0;
+  size_t total = 0;
+  double elapsed_seconds = 0;
+};
+
+struct EnrollSummary {
+  size_t enrolled = 0;
+  size_t already_present = 0;
+  size_t no_face = 0;
+  size_t failed = 0;
+  double seconds = 0;
+  StageTimings stages;  // summed over workers
+  size_t total() const { return enrolled + already_present + no_face + failed; }
+};
+
+struct EnrollOptions {
+  int threads = 0;  // 0: one per core
+  PipelineOptions pipeline;
+  std::function<void(const EnrollItem&, const EnrollOutcome&)> on_item;  // calling thread
+  std::function<void(const EnrollProgress&)> on_progress;                // calling thread
+  double index_save_interval_seconds = 60;  // checkpoint the index during long runs
+};
+
+EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
+                     const EnrollOptions& options);
+
+}  // namespace facetrace

@@ -1,0 +1,74 @@
+// FacePipeline: image -> faces. Detect, align (dlib 5-point), embed (dlib ResNet) and score
+// quality for every face in one image. Owns one detector, aligner and embedder, so it is not
+// thread-safe: ParallelMap gives each worker thread its own.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "align/face_aligner.h"
+#include "core/face.h"
+#include "core/model_paths.h"
+#include "detect/face_detector.h"
+#include "embed/face_embedder.h"
+#include "io/image_loader.h"
+
+namespace facetrace {
+
+struct PipelineOptions {
+  std::string detector = "yunet";
+  DetectorOptions detector_options;
+  EmbedderOptions embedder_options;
+  ImageLoadOptions load_options;
+  std::filesystem::path model_dir;  // empty: ModelPaths::Resolve()
+  int max_faces_per_image = 64;     // keep the best-scored faces beyond this
+};
+
+// Seconds spent per stage, summed over the images a pipeline processed.
+struct StageTimings {
+  double decode = 0;
+  double detect = 0;
+  double align = 0;
+  double embed = 0;
+  StageTimings& operator+=(const StageTimings& other);
+};
+
+struct ImageFaces {
+  LoadedImage image;
+  std::vector<Face> faces;  // largest first
+};
+
+class FacePipeline {
+ public:
+  explicit FacePipeline(const PipelineOptions& options);
+  ~FacePipeline();
+
+  // Faces found in an 8-bit BGR image, largest first.
+  std::vector<Face> ProcessImage(const cv::Mat& bgr);
+  // Load (see io/image_loader.h, throws its typed errors) and process.
+  ImageFaces ProcessFile(const std::filesystem::path& path);
+  // The two halves of loading, timed as the decode stage: callers that must look at the
+  // bytes first (the enroller hashes them to skip known photos) use these.
+  std::vector<uint8_t> ReadBytes(const std::filesystem::path& path);
+  LoadedImage Decode(std::span<const uint8_t> bytes, const std::string& name);
+  const StageTimings& timings() const { return timings_; }
+
+  const PipelineOptions& options() const { return options_; }
+
+ private:
+  PipelineOptions options_;
+  std::unique_ptr<FaceDetector> detector_;
+  FaceAligner aligner_;
+  FaceEmbedder embedder_;
+  StageTimings timings_;
+};
+
+// Index of the face to enroll from a gallery photo: the largest, as photographers frame the
+// subject. -1 when there are no faces.
+int MainFaceIndex(const std::vector<Face>& faces);
+
+}  // namespace facetrace
