@@ -81,6 +81,25 @@ std::string DrainFd(int fd) {
   return data;
 }
 
+// In the child: redirects stdio and replaces the process with argv; never returns.
+[[noreturn]] void ExecChild(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+  const int devnull = open("/dev/null", O_RDWR);
+  dup2(devnull, 0);
+  dup2(out_fd < 0 ? devnull : out_fd, 1);
+  dup2(err_fd < 0 ? devnull : err_fd, 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+std::vector<std::string> FacetraceArgv(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{FacetraceBinary().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 }  // namespace
 
 CommandResult RunCommand(const std::vector<std::string>& argv) {
@@ -90,22 +109,11 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+    ExecChild(argv, open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600),
+              open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600));
   }
-  int status = 0;
-  waitpid(pid, &status, 0);
   CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = WaitForChild(pid);
   const int out_fd = open(out_path.c_str(), O_RDONLY);
   const int err_fd = open(err_path.c_str(), O_RDONLY);
   result.out = DrainFd(out_fd);
@@ -115,10 +123,21 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   return result;
 }
 
+int SpawnFacetrace(const std::vector<std::string>& args) {
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) ExecChild(FacetraceArgv(args), -1, -1);
+  return pid;
+}
+
+int WaitForChild(int pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 CommandResult RunFacetrace(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{FacetraceBinary().string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunCommand(argv);
+  return RunCommand(FacetraceArgv(args));
 }
 
 }  // namespace facetrace::testing

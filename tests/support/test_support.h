@@ -56,4 +56,10 @@ CommandResult RunCommand(const std::vector<std::string>& argv);
 // Runs build/facetrace with `args`.
 CommandResult RunFacetrace(const std::vector<std::string>& args);
 
+// Starts build/facetrace with `args` in the background (output discarded); returns its pid.
+int SpawnFacetrace(const std::vector<std::string>& args);
+
+// Waits for a child started by SpawnFacetrace; returns what RunCommand's exit_code would be.
+int WaitForChild(int pid);
+
 }  // namespace facetrace::testing
