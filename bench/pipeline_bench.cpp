@@ -1,0 +1,243 @@
+// facetrace_bench: end-to-end throughput on real photos, with a per-stage breakdown.
+//
+//   build/facetrace_bench [--datasets ../shared/datasets] [--sets celeb5_kaggle,deepface,...]
+//
+// 1. baseline: a single-threaded loop of the same steps (read, decode, detect, align, embed,
+//    catalog insert, index add), with BLAS and OpenCV held to one thread;
+// 2. enroll: the engine's parallel Enroll() on all cores;
+// 3. identify: the engine's batch identify on the probe half, per image and per search.
+// Figures are medians over --repeat runs; the speed-up is computed within one run.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <ranges>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "embed/face_embedder.h"
+#include "io/sha256.h"
+#include "pipeline/compute_threads.h"
+#include "pipeline/enroller.h"
+#include "pipeline/gallery.h"
+#include "pipeline/image_batch.h"
+#include "pipeline/input_paths.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace facetrace {
+namespace {
+
+double Seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+struct Split {
+  std::vector<EnrollItem> gallery;
+  std::vector<fs::path> probes;
+};
+
+// Per identity, sorted files: even positions enrolled, odd positions probes.
+Split MakeSplit(const fs::path& datasets, const std::vector<std::string>& sets) {
+  Split split;
+  for (const std::string& set : sets) {
+    std::string last_identity;
+    size_t position = 0;
+    for (const EnrollItem& item : ItemsFromFolder(datasets / set)) {
+      position = item.identity == last_identity ? position + 1 : 0;
+      last_identity = item.identity;
+      if (position % 2 == 0) {
+        EnrollItem named = item;
+        named.identity = set + "/" + item.identity;
+        split.gallery.push_back(named);
+      } else {
+        split.probes.push_back(item.image);
+      }
+    }
+  }
+  return split;
+}
+
+struct RunFigures {
+  double seconds = 0;
+  size_t images = 0;
+  StageTimings stages;
+  double index_seconds = 0;
+};
+
+// The single-threaded loop of the same steps, as a script would write it.
+RunFigures SingleThreadedLoop(const std::vector<EnrollItem>& items, const fs::path& db,
+                              const PipelineOptions& options) {
+  const ComputeThreadsScope one_thread(2);  // >1 workers: BLAS and OpenCV held to one thread
+  auto gallery = Gallery::Open(db);
+  FacePipeline pipeline(options);
+  RunFigures figures;
+  const auto start = Clock::now();
+  for (const EnrollItem& item : items) {
+    try {
+      const auto bytes = pipeline.ReadBytes(item.image);
+      const std::string sha = Sha256Hex(bytes);
+      const LoadedImage image = pipeline.Decode(bytes, item.image.string());
+      std::vector<Face> faces = pipeline.ProcessImage(image.bgr);
+      const int main = MainFaceIndex(faces);
+      if (main < 0) continue;
+      const auto index_start = Clock::now();
+      ImageRecord record;
+      record.sha256 = sha;
+      record.path = item.image.string();
+      record.identity_id = gallery->catalog().EnsureIdentity(item.identity);
+      FaceRecord face;
+      face.identity_id = record.identity_id;
+      face.box = faces[main].detection.box;
+      face.model_id = FaceEmbedder::kModelId;
+      face.embedding = faces[main].embedding;
+      if (auto ids = gallery->catalog().AddImage(record, {face})) gallery->IndexFaces(*ids, {face.embedding});
+      figures.index_seconds += Seconds(index_start);
+    } catch (const Error& e) {
+      std::fprintf(stderr, "baseline: %s\n", e.what());
+    }
+    ++figures.images;
+  }
+  gallery->SaveIndex();
+  figures.seconds = Seconds(start);
+  figures.stages = pipeline.timings();
+  return figures;
+}
+
+RunFigures ParallelEnroll(const std::vector<EnrollItem>& items, const fs::path& db,
+                          const PipelineOptions& options, int threads) {
+  auto gallery = Gallery::Open(db);
+  EnrollOptions enroll;
+  enroll.threads = threads;
+  enroll.pipeline = options;
+  const EnrollSummary summary = Enroll(*gallery, items, enroll);
+  RunFigures figures;
+  figures.seconds = summary.seconds;
+  figures.images = summary.total();
+  figures.stages = summary.stages;
+  return figures;
+}
+
+struct IdentifyFigures {
+  double seconds = 0;
+  size_t images = 0;
+  size_t faces = 0;
+  double search_seconds = 0;
+  StageTimings stages;
+};
+
+IdentifyFigures BatchIdentify(const std::vector<fs::path>& probes, const fs::path& db,
+                              const PipelineOptions& options, int threads) {
+  auto gallery = Gallery::Open(db);
+  IdentifyFigures figures;
+  BatchOptions batch;
+  batch.threads = threads;
+  batch.pipeline = options;
+  const auto start = Clock::now();
+  figures.stages = ProcessImages(probes, batch, [&](ImageResult&& result) {
+    ++figures.images;
+    for (const Face& face : result.faces) {
+      const auto search_start = Clock::now();
+      (void)gallery->Search(face.embedding, 5);
+      figures.search_seconds += Seconds(search_start);
+      ++figures.faces;
+    }
+  });
+  figures.seconds = Seconds(start);
+  return figures;
+}
+
+nlohmann::json StagesJson(const StageTimings& s, size_t images) {
+  const double n = static_cast<double>(std::max<size_t>(images, 1));
+  return {{"decode_ms", 1000 * s.decode / n},
+          {"detect_ms", 1000 * s.detect / n},
+          {"align_ms", 1000 * s.align / n},
+          {"embed_ms", 1000 * s.embed / n}};
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"facetrace end-to-end benchmark"};
+  std::string datasets = "../shared/datasets";
+  std::string sets = "celeb5_kaggle,deepface,facerecjs_bbt,orl_att";
+  std::string detector = "yunet";
+  int repeat = 3;
+  int threads = 0;
+  std::string json_out;
+  app.add_option("--datasets", datasets, "Folder of the shared datasets")->capture_default_str();
+  app.add_option("--sets", sets, "Comma-separated dev sets")->capture_default_str();
+  app.add_option("--detector", detector, "Face detector")->capture_default_str();
+  app.add_option("--repeat", repeat, "Runs per measurement (median reported)")->capture_default_str();
+  app.add_option("--threads", threads, "Enroll/identify workers (0: one per core)");
+  app.add_option("--json", json_out, "Also write the figures to this JSON file");
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<std::string> set_list;
+  for (auto part : std::views::split(sets, ',')) set_list.emplace_back(part.begin(), part.end());
+  const Split split = MakeSplit(datasets, set_list);
+  PipelineOptions options;
+  options.detector = detector;
+  const int workers = ResolveThreadCount(threads);
+  const fs::path scratch = fs::temp_directory_path() / fmt::format("facetrace-bench-{}", ::getpid());
+  fs::create_directories(scratch);
+
+  std::vector<double> base_rate, par_rate, ident_ms, search_ms;
+  RunFigures base, par;
+  IdentifyFigures ident;
+  for (int r = 0; r < repeat; ++r) {
+    base = SingleThreadedLoop(split.gallery, scratch / fmt::format("base{}.db", r), options);
+    par = ParallelEnroll(split.gallery, scratch / fmt::format("par{}.db", r), options, workers);
+    ident = BatchIdentify(split.probes, scratch / fmt::format("par{}.db", r), options, workers);
+    base_rate.push_back(base.images / base.seconds);
+    par_rate.push_back(par.images / par.seconds);
+    ident_ms.push_back(1000 * ident.seconds / static_cast<double>(std::max<size_t>(ident.images, 1)));
+    search_ms.push_back(1000 * ident.search_seconds / static_cast<double>(std::max<size_t>(ident.faces, 1)));
+    std::fprintf(stderr, "run %d: baseline %.2f img/s, enroll %.2f img/s (x%.2f), identify %.1f ms/img\n",
+                 r + 1, base_rate.back(), par_rate.back(), par_rate.back() / base_rate.back(), ident_ms.back());
+  }
+  std::vector<double> speedups;
+  for (size_t i = 0; i < base_rate.size(); ++i) speedups.push_back(par_rate[i] / base_rate[i]);
+
+  const nlohmann::json figures = {
+      {"sets", set_list},
+      {"gallery_images", split.gallery.size()},
+      {"probe_images", split.probes.size()},
+      {"cores", std::thread::hardware_concurrency()},
+      {"workers", workers},
+      {"repeat", repeat},
+      {"baseline_single_thread_images_per_s", Median(base_rate)},
+      {"enroll_images_per_s", Median(par_rate)},
+      {"enroll_speedup_vs_single_thread", Median(speedups)},
+      {"identify_ms_per_image", Median(ident_ms)},
+      {"search_ms_per_face", Median(search_ms)},
+      {"baseline_stages_per_image", StagesJson(base.stages, base.images)},
+      {"baseline_index_ms_per_image", 1000 * base.index_seconds / std::max<size_t>(base.images, 1)},
+      {"enroll_stages_per_image_cpu", StagesJson(par.stages, par.images)},
+      {"identify_stages_per_image_cpu", StagesJson(ident.stages, ident.images)},
+  };
+  std::printf("%s\n", figures.dump(2).c_str());
+  if (!json_out.empty()) {
+    std::FILE* f = std::fopen(json_out.c_str(), "w");
+    if (f) {
+      std::fputs(figures.dump(2).c_str(), f);
+      std::fclose(f);
+    }
+  }
+  fs::remove_all(scratch);
+  return 0;
+}
+
+}  // namespace
+}  // namespace facetrace
+
+int main(int argc, char** argv) { return facetrace::Main(argc, argv); }
