@@ -1,5 +1,6 @@
 #include "align/face_aligner.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <dlib/image_transforms/interpolation.h>
@@ -51,7 +52,29 @@ FaceAligner::FaceAligner(const std::filesystem::path& shape_predictor_path) {
   }
 }
 
-Box ShapePredictorBox(const Detection& detection) { return detection.box; }
+Box ShapePredictorBox(const Detection& detection) {
+  if (!detection.has_landmarks) return detection.box;  // dlib's own detectors: already right
+  // Measured on 180 dlib HOG detections (deepface, celeb5_kaggle, face_recognition,
+  // detection_dlib_faces): the HOG box is centred 0.49 inter-ocular distances (IOD) below the
+  // eye midpoint and is 2.45 IOD wide (10-90% range 2.2-2.7). A turned head shortens the
+  // visible IOD but hardly the eye-to-mouth drop (~1.1 IOD on a frontal face), so the scale is
+  // the larger of the two estimates.
+  constexpr float kCentreBelowEyes = 0.49f, kSide = 2.45f, kEyeToMouth = 1.1f;
+  const Landmarks& lm = detection.landmarks;
+  const Point2f eyes = Midpoint(lm[0], lm[1]);
+  const Point2f mouth = Midpoint(lm[3], lm[4]);
+  const float dx = lm[1].x - lm[0].x, dy = lm[1].y - lm[0].y;
+  const float iod = std::hypot(dx, dy);
+  const float eye_to_mouth = std::hypot(mouth.x - eyes.x, mouth.y - eyes.y);
+  const float scale = std::max(iod, eye_to_mouth / kEyeToMouth);
+  if (scale <= 0) return detection.box;
+  // Unit vector from the eyes towards the chin: the eye axis turned by 90 degrees.
+  const float down_x = iod > 0 ? -dy / iod : 0.0f, down_y = iod > 0 ? dx / iod : 1.0f;
+  const float cx = eyes.x + kCentreBelowEyes * scale * down_x;
+  const float cy = eyes.y + kCentreBelowEyes * scale * down_y;
+  const float side = kSide * scale;
+  return {cx - side / 2, cy - side / 2, side, side};
+}
 
 AlignedFace FaceAligner::Align(const cv::Mat& bgr, const Detection& detection) const {
   if (bgr.type() != CV_8UC3) {

@@ -77,3 +77,35 @@ TEST(LandmarksFromShapeTest, OrdersEyesAndPlacesMouthBelowNose) {
 
 }  // namespace
 }  // namespace facetrace
+
+namespace facetrace {
+namespace {
+
+TEST(ShapePredictorBoxTest, DlibDetectionsKeepTheirBox) {
+  Detection d;
+  d.box = {10, 20, 30, 40};
+  const Box b = ShapePredictorBox(d);
+  EXPECT_FLOAT_EQ(b.x, 10);
+  EXPECT_FLOAT_EQ(b.height, 40);
+}
+
+TEST(ShapePredictorBoxTest, LandmarkDetectionsGetADlibStyleSquare) {
+  Detection d;
+  d.has_landmarks = true;
+  d.box = {0, 0, 200, 260};  // a tall box, as YuNet draws them
+  // Frontal face, eyes 40 px apart at y=100, mouth 44 px below the eyes.
+  d.landmarks = {Point2f{80, 100}, Point2f{120, 100}, Point2f{100, 125}, Point2f{85, 144},
+                 Point2f{115, 144}};
+  const Box b = ShapePredictorBox(d);
+  EXPECT_FLOAT_EQ(b.width, b.height);
+  EXPECT_NEAR(b.width, 2.45f * 40, 0.5f);
+  EXPECT_NEAR(b.x + b.width / 2, 100, 0.5f);
+  EXPECT_NEAR(b.y + b.height / 2, 100 + 0.49f * 40, 0.5f);
+  // A head turned sideways: eyes only 20 px apart, the scale follows the eye-to-mouth drop.
+  d.landmarks[0].x = 90;
+  d.landmarks[1].x = 110;
+  EXPECT_NEAR(ShapePredictorBox(d).width, 2.45f * 40, 0.5f);
+}
+
+}  // namespace
+}  // namespace facetrace
