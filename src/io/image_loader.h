@@ -18,15 +18,15 @@
 namespace facetrace {
 
 struct ImageLoadOptions {
-  int64_t max_pixels = 100'000'000;         // refuse larger images (from the header)
-  int64_t max_file_bytes = 512LL << 20;      // refuse larger files before reading them
+  int64_t max_pixels = 100'000'000;      // refuse larger images (from the header)
+  int64_t max_file_bytes = 512LL << 20;  // refuse larger files before reading them
 };
 
 struct LoadedImage {
-  cv::Mat bgr;               // CV_8UC3, orientation applied
-  ImageHeader header;        // as read from the file (before orientation)
-  std::string sha256;        // hex digest of the file bytes (identity of the photo)
-  bool was_grey = false;     // the source had a single channel
+  cv::Mat bgr;            // CV_8UC3, orientation applied
+  ImageHeader header;     // as read from the file (before orientation)
+  std::string sha256;     // hex digest of the file bytes (identity of the photo)
+  bool was_grey = false;  // the source had a single channel
 };
 
 // Reads the whole file; throws Error naming `path` on any failure (kNotFound, kIo, kEmptyFile,
