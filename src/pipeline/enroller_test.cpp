@@ -1,0 +1,65 @@
+#include "pipeline/enroller.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_support.h"
+
+namespace facetrace {
+namespace {
+
+std::vector<EnrollItem> JohnItems(size_t per_identity) {
+  std::vector<EnrollItem> items;
+  for (const char* who : {"John_Salley", "John_Savage"}) {
+    const auto files = testing::SortedImages(testing::DatasetFile(std::string("dlib_johns/") + who));
+    for (size_t i = 0; i < per_identity; ++i) items.push_back({who, files[i], {{"team", "johns"}}, "test"});
+  }
+  return items;
+}
+
+TEST(EnrollerTest, EnrollsReportsAndSkipsWhatIsThere) {
+  testing::ScratchDir dir;
+  auto gallery = Gallery::Open(dir / "g.db");
+  std::vector<EnrollItem> items = JohnItems(3);
+  items.push_back({"ghost", dir / "missing.jpg", {}, "test"});
+  items.push_back(items.front());  // the same photo twice in one run
+
+  std::vector<EnrollStatus> statuses;
+  size_t last_progress = 0;
+  EnrollOptions options;
+  options.threads = 2;
+  options.on_item = [&](const EnrollItem&, const EnrollOutcome& o) { statuses.push_back(o.status); };
+  options.on_progress = [&](const EnrollProgress& p) {
+    EXPECT_EQ(p.done, last_progress + 1);
+    last_progress = p.done;
+  };
+  const EnrollSummary first = Enroll(*gallery, items, options);
+  EXPECT_EQ(first.enrolled, 6u);
+  EXPECT_EQ(first.failed, 1u);
+  EXPECT_EQ(first.already_present, 1u);
+  EXPECT_EQ(statuses.size(), items.size());
+  EXPECT_EQ(statuses[6], EnrollStatus::kFailed);
+  EXPECT_EQ(last_progress, items.size());
+  EXPECT_GT(first.stages.embed, 0.0);
+  EXPECT_GT(first.stages.detect, 0.0);
+
+  const auto identity = gallery->catalog().FindIdentity("John_Savage");
+  ASSERT_TRUE(identity);
+  EXPECT_EQ(identity->metadata["team"], "johns");
+  EXPECT_EQ(gallery->index().size(), 6);
+
+  const EnrollSummary again = Enroll(*gallery, items, options);
+  EXPECT_EQ(again.enrolled, 0u);
+  EXPECT_EQ(again.already_present, 7u);
+  EXPECT_EQ(gallery->catalog().Stats().images, 6);
+}
+
+TEST(EnrollerTest, MissingModelsFailTheRunNotEachImage) {
+  testing::ScratchDir dir;
+  auto gallery = Gallery::Open(dir / "g.db");
+  EnrollOptions options;
+  options.pipeline.model_dir = dir / "no-models";
+  EXPECT_THROW(Enroll(*gallery, JohnItems(1), options), Error);
+}
+
+}  // namespace
+}  // namespace facetrace
