@@ -1,7 +1,10 @@
 #include "pipeline/gallery.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
+
+#include <spdlog/spdlog.h>
 
 #include "core/error.h"
 #include "embed/face_embedder.h"
@@ -25,8 +28,14 @@ std::filesystem::path Gallery::index_path() const {
 void Gallery::LoadOrRebuildIndex() {
   const int64_t generation = catalog_->Generation();
   const int64_t faces = catalog_->CountFaces(FaceEmbedder::kModelId);
-  if (auto loaded = FaceIndex::Load(index_path());
-      loaded && loaded->generation == generation && loaded->index.size() == faces &&
+  std::optional<FaceIndex::Loaded> loaded;
+  try {
+    loaded = FaceIndex::Load(index_path());
+  } catch (const Error& e) {
+    // The index is only a cache of the catalog: a damaged file is rebuilt, not fatal.
+    spdlog::warn("{}; rebuilding it from the catalog", e.what());
+  }
+  if (loaded && loaded->generation == generation && loaded->index.size() == faces &&
       loaded->index.dim() == kEmbeddingDim) {
     index_ = std::make_unique<FaceIndex>(std::move(loaded->index));
     return;

@@ -114,6 +114,21 @@ TEST(GalleryTest, RemoveIdentityTakesEffectAtOnceAndPersists) {
   EXPECT_EQ(gallery->index().size(), 1);
 }
 
+TEST(GalleryTest, DamagedIndexFileIsRebuiltNotFatal) {
+  testing::ScratchDir dir;
+  std::mt19937 rng(5);
+  const Embedding e = RandomEmbedding(rng);
+  {
+    auto gallery = Gallery::Open(dir / "g.db");
+    AddFace(*gallery, "frank", "f1", e);
+    gallery->SaveIndex();
+  }
+  testing::WriteFile(dir / "g.db.faiss", "garbage");
+  auto gallery = Gallery::Open(dir / "g.db");
+  EXPECT_TRUE(gallery->index_was_rebuilt());
+  EXPECT_EQ(gallery->Search(e, 1).at(0).identity, "frank");
+}
+
 TEST(GalleryTest, EmptyGalleryAndBadArguments) {
   testing::ScratchDir dir;
   auto gallery = Gallery::Open(dir / "g.db");
