@@ -15,7 +15,7 @@ struct ModelFiles {
   static constexpr const char* kResnet = "dlib_face_recognition_resnet_model_v1.dat";
   static constexpr const char* kShapePredictor5 = "shape_predictor_5_face_landmarks.dat";
   static constexpr const char* kMmodDetector = "mmod_human_face_detector.dat";
-  static constexpr const char* kYunet = "yunet_n_dynamic.onnx";
+  static constexpr const char* kYunet = "yunet_n_640_640.onnx";
 };
 
 class ModelPaths {
