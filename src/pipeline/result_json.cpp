@@ -7,7 +7,12 @@ namespace facetrace {
 namespace {
 
 // Coordinates to 0.1 px and scores to 1e-4: enough for any use, and stable, short output.
-double Round(double v, double step) { return std::round(v / step) * step; }
+// Dividing by the inverse (not multiplying by the step) yields the double nearest the decimal,
+// which prints short: 0.9531, not 0.9531000000000001.
+double Round(double v, double step) {
+  const double inverse = std::round(1.0 / step);
+  return std::round(v * inverse) / inverse;
+}
 
 }  // namespace
 
