@@ -62,7 +62,7 @@ INSTANTIATE_TEST_SUITE_P(
                       AccuracyCase{"deepface", 0.99}, AccuracyCase{"dlib_johns", 0.99},
                       AccuracyCase{"facerecjs_bbt", 0.89}, AccuracyCase{"orl_att", 0.99},
                       AccuracyCase{"extyaleb_subset", 0.59}, AccuracyCase{"yalefaces", 0.97}),
-    [](const ::testing::TestParamInfo<AccuracyCase>& info) { return std::string(info.param.set); });
+    [](const ::testing::TestParamInfo<AccuracyCase>& param_info) { return std::string(param_info.param.set); });
 
 }  // namespace
 }  // namespace facetrace::testing
