@@ -23,9 +23,10 @@
 namespace facetrace {
 
 struct DetectorOptions {
-  float min_score = 0.6f;        // detections below are dropped (detector-specific scale)
-  int min_face_size = 20;        // smallest face side, in input pixels, that must be found
-  float nms_iou = 0.3f;          // non-maximum suppression threshold
+  float min_score = 0.6f;  // YuNet detections below are dropped
+  int min_face_size = 20;  // smallest face side, in input pixels, that must be found;
+                           // smaller faces are dropped: too few pixels to recognise
+  float nms_iou = 0.3f;    // non-maximum suppression threshold
 };
 
 class FaceDetector {
@@ -42,6 +43,11 @@ std::unique_ptr<FaceDetector> CreateFaceDetector(const std::string& name, const 
 
 // Names accepted by CreateFaceDetector, for help texts.
 std::vector<std::string> FaceDetectorNames();
+
+// What every detector does last: drops faces smaller than options.min_face_size, then
+// non-maximum suppression; best score first.
+std::vector<Detection> FinishDetections(std::vector<Detection> detections,
+                                        const DetectorOptions& options);
 
 // Greedy non-maximum suppression: keeps the highest-scoring box of each overlapping group.
 std::vector<Detection> NonMaximumSuppression(std::vector<Detection> detections, float iou);

@@ -1,0 +1,77 @@
+#include "detect/dlib_mmod_detector.h"
+
+#include <dlib/dnn.h>
+#include <dlib/opencv/cv_image.h>
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.h"
+#include "detect/dlib_hog_detector.h"
+#include "detect/scaled_view.h"
+
+namespace facetrace {
+
+namespace {
+
+// The network of mmod_human_face_detector.dat (dlib's dnn_mmod_face_detection_ex.cpp).
+template <long num_filters, typename SUBNET>
+using con5d = dlib::con<num_filters, 5, 5, 2, 2, SUBNET>;
+template <long num_filters, typename SUBNET>
+using con5 = dlib::con<num_filters, 5, 5, 1, 1, SUBNET>;
+template <typename SUBNET>
+using downsampler = dlib::relu<dlib::affine<
+    con5d<32, dlib::relu<dlib::affine<con5d<32, dlib::relu<dlib::affine<con5d<16, SUBNET>>>>>>>>>;
+template <typename SUBNET>
+using rcon5 = dlib::relu<dlib::affine<con5<45, SUBNET>>>;
+using net_type = dlib::loss_mmod<dlib::con<
+    1, 9, 9, 1, 1,
+    rcon5<rcon5<rcon5<downsampler<dlib::input_rgb_image_pyramid<dlib::pyramid_down<6>>>>>>>>;
+
+constexpr double kMmodMinFace = 40;     // the training window
+constexpr double kMaxViewPixels = 2e6;  // ~1-2 s per photo on one core
+constexpr double kCropPadding = 0.3;
+constexpr int kCropViewSide = 320;
+
+}  // namespace
+
+struct DlibMmodDetector::Net {
+  net_type net;
+};
+
+DlibMmodDetector::DlibMmodDetector(const std::filesystem::path& model,
+                                   const DetectorOptions& options)
+    : net_(std::make_unique<Net>()), options_(options) {
+  try {
+    dlib::deserialize(model.string()) >> net_->net;
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::kModelInvalid,
+                "cannot load MMOD model " + model.string() + ": " + e.what());
+  }
+}
+
+DlibMmodDetector::~DlibMmodDetector() = default;
+
+std::vector<Detection> DlibMmodDetector::Detect(const cv::Mat& bgr) {
+  if (bgr.empty() || bgr.type() != CV_8UC3) {
+    throw Error(ErrorCode::kInvalidArgument, "MMOD expects a non-empty 8-bit BGR image");
+  }
+  const ScaledView view = LooksLikeFaceCrop(bgr)
+                              ? MakePaddedView(bgr, kCropPadding, kCropViewSide)
+                              : MakeScaledView(bgr, ScaleForMinFace(bgr, options_.min_face_size,
+                                                                    kMmodMinFace, kMaxViewPixels));
+  cv::Mat rgb;
+  cv::cvtColor(view.image, rgb, cv::COLOR_BGR2RGB);
+  dlib::matrix<dlib::rgb_pixel> image;
+  dlib::assign_image(image, dlib::cv_image<dlib::rgb_pixel>(rgb));
+  std::vector<Detection> found;
+  for (const dlib::mmod_rect& r : net_->net(image)) {
+    Detection d;
+    d.box = {static_cast<float>(r.rect.left()), static_cast<float>(r.rect.top()),
+             static_cast<float>(r.rect.width()), static_cast<float>(r.rect.height())};
+    d.score = MarginToScore(r.detection_confidence);
+    const Detection mapped = view.ToOriginal(d, bgr.cols, bgr.rows);
+    if (mapped.box.area() > 0) found.push_back(mapped);
+  }
+  return FinishDetections(std::move(found), options_);
+}
+
+}  // namespace facetrace
