@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "support/test_support.h"
 
 namespace facetrace {
@@ -47,6 +48,7 @@ TEST(EnrollerTest, EnrollsReportsAndSkipsWhatIsThere) {
   EXPECT_EQ(identity->metadata["team"], "johns");
   EXPECT_EQ(gallery->index().size(), 6);
 
+  last_progress = 0;
   const EnrollSummary again = Enroll(*gallery, items, options);
   EXPECT_EQ(again.enrolled, 0u);
   EXPECT_EQ(again.already_present, 7u);

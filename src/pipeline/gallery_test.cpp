@@ -29,7 +29,8 @@ int64_t AddFace(Gallery& gallery, const std::string& identity, const std::string
                 const Embedding& embedding) {
   ImageRecord image;
   image.sha256 = sha;
-  image.path = "/photos/" + sha + ".jpg";
+  // (append, not operator+: GCC 12 warns falsely about the latter, -Wrestrict)
+  image.path = std::string("/photos/").append(sha).append(".jpg");
   image.identity_id = gallery.catalog().EnsureIdentity(identity);
   FaceRecord face;
   face.identity_id = image.identity_id;
@@ -51,7 +52,10 @@ TEST(GalleryTest, SearchAnswersPerIdentityBestFirst) {
   AddFace(*gallery, "alice", "a2", Near(alice, 0.02f));
   AddFace(*gallery, "alice", "a3", Near(alice, 0.08f));
   AddFace(*gallery, "bob", "b1", bob);
-  for (int i = 0; i < 20; ++i) AddFace(*gallery, "other" + std::to_string(i), "o" + std::to_string(i), RandomEmbedding(rng));
+  for (int i = 0; i < 20; ++i) {
+    const std::string n = std::to_string(i);
+    AddFace(*gallery, std::string("other").append(n), std::string("o").append(n), RandomEmbedding(rng));
+  }
 
   const auto candidates = gallery->Search(alice, 3);
   ASSERT_EQ(candidates.size(), 3u);

@@ -17,7 +17,7 @@ TEST(ProcessImagesTest, ResultsInOrderWithErrorsInPlace) {
       testing::DatasetFile("dlib_johns/John_Salley/000179_02159509.jpg"), dir / "empty.jpg",
       testing::DatasetFile("detection_dlib_faces/bald_guys.jpg")};
   std::vector<ImageResult> results;
-  const StageTimings timings = ProcessImages(paths, {.threads = 2},
+  const StageTimings timings = ProcessImages(paths, BatchOptions{.threads = 2, .pipeline = {}},
                                              [&](ImageResult&& r) { results.push_back(std::move(r)); });
   ASSERT_EQ(results.size(), 3u);
   EXPECT_TRUE(results[0].ok());
