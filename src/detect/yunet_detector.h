@@ -4,7 +4,7 @@
 //
 // Coverage: a pyramid whose coarsest level sees the whole photo in one 640 px view and whose
 // finer levels (x2 each) are cut into overlapping 640 px tiles, down to the scale at which a
-// face of DetectorOptions::min_face_size pixels is big enough for YuNet (~14 px). Tight face
+// face of DetectorOptions::min_face_size pixels is big enough for YuNet (~20 px). Tight face
 // crops are padded and upscaled first (see scaled_view.h).
 #pragma once
 
