@@ -282,3 +282,12 @@ CatalogStats Catalog::Stats() const {
 }
 
 }  // namespace facetrace
+
+namespace facetrace {
+
+void Catalog::SetMaxPageCountForTesting(int64_t pages) {
+  Statement s(db_, "PRAGMA max_page_count = " + std::to_string(pages));
+  s.Step();
+}
+
+}  // namespace facetrace

@@ -109,6 +109,9 @@ class Catalog {
   int64_t Generation() const;
   CatalogStats Stats() const;
 
+  // Caps the database at `pages` pages, so tests can make SQLite hit a full disk.
+  void SetMaxPageCountForTesting(int64_t pages);
+
  private:
   explicit Catalog(std::filesystem::path path);
   std::filesystem::path path_;
