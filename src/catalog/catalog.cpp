@@ -247,6 +247,20 @@ std::optional<FaceRecord> Catalog::GetFace(int64_t face_id) const {
   return ReadFace(s);
 }
 
+std::unordered_map<int64_t, int64_t> Catalog::FaceIdentities(
+    std::span<const int64_t> face_ids) const {
+  std::unordered_map<int64_t, int64_t> owners;
+  if (face_ids.empty()) return owners;
+  // One statement for the whole list, through SQLite's json_each rather than N placeholders.
+  nlohmann::json ids = nlohmann::json::array();
+  for (int64_t id : face_ids) ids.push_back(id);
+  Statement s(db_,
+              "SELECT id, identity_id FROM faces WHERE id IN (SELECT value FROM json_each(?1))");
+  s.Bind(1, ids.dump());
+  while (s.Step()) owners.emplace(s.Int(0), s.Int(1));
+  return owners;
+}
+
 void Catalog::ForEachFace(const std::string& model_id,
                           const std::function<void(const FaceRecord&)>& visit) const {
   Statement s(db_,

@@ -17,7 +17,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -99,6 +101,8 @@ class Catalog {
   std::optional<std::vector<int64_t>> AddImage(const ImageRecord& image,
                                                const std::vector<FaceRecord>& faces);
   std::optional<FaceRecord> GetFace(int64_t face_id) const;
+  // Identity of each of `face_ids` that exists (one query: search resolves its neighbours here).
+  std::unordered_map<int64_t, int64_t> FaceIdentities(std::span<const int64_t> face_ids) const;
   // Streams every face made by `model_id` in id order (for rebuilding the index).
   void ForEachFace(const std::string& model_id,
                    const std::function<void(const FaceRecord&)>& visit) const;

@@ -126,6 +126,11 @@ TEST(CatalogTest, AddImageIsAtomicAndIdempotent) {
   EXPECT_EQ(face->model_id, "m1");
   EXPECT_EQ(face->embedding, Vector(0.2f));
   EXPECT_FALSE(catalog->GetFace(999));
+  const std::vector<int64_t> lookup = {ids->at(0), 999, ids->at(1)};
+  const auto owners = catalog->FaceIdentities(lookup);
+  EXPECT_EQ(owners.size(), 2u);
+  EXPECT_EQ(owners.at(ids->at(1)), ann);
+  EXPECT_TRUE(catalog->FaceIdentities({}).empty());
 
   FaceRecord bad = Face(0.1f);
   bad.embedding.pop_back();

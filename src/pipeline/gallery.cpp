@@ -21,9 +21,7 @@ std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path) {
 Gallery::Gallery(std::unique_ptr<Catalog> catalog) : catalog_(std::move(catalog)) {}
 Gallery::~Gallery() = default;
 
-std::filesystem::path Gallery::index_path() const {
-  return catalog_->path().string() + ".faiss";
-}
+std::filesystem::path Gallery::index_path() const { return catalog_->path().string() + ".faiss"; }
 
 void Gallery::LoadOrRebuildIndex() {
   const int64_t generation = catalog_->Generation();
@@ -68,13 +66,16 @@ std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k) const 
   for (int64_t k = std::max<int64_t>(4 * top_k, 32);; k *= 4) {
     k = std::min(k, index_->size());
     const auto neighbours = index_->Search(probe, static_cast<int>(k)).front();
+    std::vector<int64_t> face_ids;
+    for (const Neighbor& n : neighbours) face_ids.push_back(n.id);
+    const auto owners = catalog_->FaceIdentities(face_ids);
     candidates.clear();
     seen.clear();
     for (const Neighbor& n : neighbours) {
-      const auto face = catalog_->GetFace(n.id);
-      if (!face || !seen.insert(face->identity_id).second) continue;
+      const auto owner = owners.find(n.id);
+      if (owner == owners.end() || !seen.insert(owner->second).second) continue;
       Candidate c;
-      c.identity_id = face->identity_id;
+      c.identity_id = owner->second;
       c.distance = n.distance;
       c.score = MatchScore(n.distance);
       c.face_id = n.id;
