@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "embed/face_embedder.h"
@@ -36,7 +36,9 @@ using Clock = std::chrono::steady_clock;
 namespace facetrace {
 namespace {
 
-double Seconds(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -102,7 +104,8 @@ RunFigures SingleThreadedLoop(const std::vector<EnrollItem>& items, const fs::pa
       face.box = faces[main].detection.box;
       face.model_id = FaceEmbedder::kModelId;
       face.embedding = faces[main].embedding;
-      if (auto ids = gallery->catalog().AddImage(record, {face})) gallery->IndexFaces(*ids, {face.embedding});
+      if (auto ids = gallery->catalog().AddImage(record, {face}))
+        gallery->IndexFaces(*ids, {face.embedding});
       figures.index_seconds += Seconds(index_start);
     } catch (const Error& e) {
       std::fprintf(stderr, "baseline: %s\n", e.what());
@@ -177,7 +180,8 @@ int Main(int argc, char** argv) {
   app.add_option("--datasets", datasets, "Folder of the shared datasets")->capture_default_str();
   app.add_option("--sets", sets, "Comma-separated dev sets")->capture_default_str();
   app.add_option("--detector", detector, "Face detector")->capture_default_str();
-  app.add_option("--repeat", repeat, "Runs per measurement (median reported)")->capture_default_str();
+  app.add_option("--repeat", repeat, "Runs per measurement (median reported)")
+      ->capture_default_str();
   app.add_option("--threads", threads, "Enroll/identify workers (0: one per core)");
   app.add_option("--json", json_out, "Also write the figures to this JSON file");
   CLI11_PARSE(app, argc, argv);
@@ -188,7 +192,8 @@ int Main(int argc, char** argv) {
   PipelineOptions options;
   options.detector = detector;
   const int workers = ResolveThreadCount(threads);
-  const fs::path scratch = fs::temp_directory_path() / fmt::format("facetrace-bench-{}", ::getpid());
+  const fs::path scratch =
+      fs::temp_directory_path() / fmt::format("facetrace-bench-{}", ::getpid());
   fs::create_directories(scratch);
 
   std::vector<double> base_rate, par_rate, ident_ms, search_ms;
@@ -200,10 +205,14 @@ int Main(int argc, char** argv) {
     ident = BatchIdentify(split.probes, scratch / fmt::format("par{}.db", r), options, workers);
     base_rate.push_back(base.images / base.seconds);
     par_rate.push_back(par.images / par.seconds);
-    ident_ms.push_back(1000 * ident.seconds / static_cast<double>(std::max<size_t>(ident.images, 1)));
-    search_ms.push_back(1000 * ident.search_seconds / static_cast<double>(std::max<size_t>(ident.faces, 1)));
-    std::fprintf(stderr, "run %d: baseline %.2f img/s, enroll %.2f img/s (x%.2f), identify %.1f ms/img\n",
-                 r + 1, base_rate.back(), par_rate.back(), par_rate.back() / base_rate.back(), ident_ms.back());
+    ident_ms.push_back(1000 * ident.seconds /
+                       static_cast<double>(std::max<size_t>(ident.images, 1)));
+    search_ms.push_back(1000 * ident.search_seconds /
+                        static_cast<double>(std::max<size_t>(ident.faces, 1)));
+    std::fprintf(stderr,
+                 "run %d: baseline %.2f img/s, enroll %.2f img/s (x%.2f), identify %.1f ms/img\n",
+                 r + 1, base_rate.back(), par_rate.back(), par_rate.back() / base_rate.back(),
+                 ident_ms.back());
   }
   std::vector<double> speedups;
   for (size_t i = 0; i < base_rate.size(); ++i) speedups.push_back(par_rate[i] / base_rate[i]);

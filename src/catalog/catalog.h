@@ -8,8 +8,11 @@
 // fully present or absent, never half-enrolled. Images are keyed by the SHA-256 of their
 // bytes, which makes enrolling the same photo twice a no-op.
 //
-// A Catalog object is used from one thread at a time (the enroll writer); open a second
-// Catalog for concurrent readers.
+// Threads and processes: a Catalog object (one SQLite connection, opened without SQLite's
+// internal mutex) belongs to one thread at a time. Give every thread that needs the catalog
+// its own Catalog on the same file: in WAL mode readers never block the writer nor each other,
+// and concurrent writers (threads or processes) are serialised by SQLite's write lock, each
+// waiting up to 5 s (busy_timeout) before giving up with Error(kDatabase).
 #pragma once
 
 #include <cstdint>
@@ -97,30 +100,36 @@ class Catalog {
   std::optional<ImageRecord> GetImage(int64_t image_id) const;
   // Atomically inserts the image and its faces. Returns the new face ids (in order), or
   // nullopt when an image with the same sha256 is already there (nothing is written).
-  // `image.id` and the faces' ids/image_id are ignored and assigned here.
+  // `image.id` and the faces' ids/image_id are ignored and assigned here. `image.identity_id`
+  // must name an existing identity; a face's identity_id of 0 means the image's. Throws
+  // Error(kInvalidArgument) for an embedding that is not kEmbeddingDim floats.
   std::optional<std::vector<int64_t>> AddImage(const ImageRecord& image,
                                                const std::vector<FaceRecord>& faces);
   std::optional<FaceRecord> GetFace(int64_t face_id) const;
   // Identity of each of `face_ids` that exists (one query: search resolves its neighbours here).
   std::unordered_map<int64_t, int64_t> FaceIdentities(std::span<const int64_t> face_ids) const;
-  // Streams every face made by `model_id` in id order (for rebuilding the index).
-  void ForEachFace(const std::string& model_id,
-                   const std::function<void(const FaceRecord&)>& visit) const;
+  // Streams every face made by `model_id` in id order (for rebuilding the index). Returns the
+  // generation of the snapshot it read, which is what an index built from these faces
+  // reflects (Generation() called afterwards may already include another writer's faces).
+  // `visit` must not call back into this Catalog: the snapshot holds its connection.
+  int64_t ForEachFace(const std::string& model_id,
+                      const std::function<void(const FaceRecord&)>& visit) const;
   int64_t CountFaces(const std::string& model_id) const;
 
   // Bookkeeping --------------------------------------------------------------------------
   // Incremented by every insert or delete of a face, in the same transaction.
   int64_t Generation() const;
+  // All counts from one snapshot, so they agree with each other under a concurrent writer.
   CatalogStats Stats() const;
 
-  // Caps the database at `pages` pages, so tests can make SQLite hit a full disk.
+  // Caps the database at `pages` pages (of 4 KiB), so tests can make SQLite hit a full disk.
+  // Ignored below the current page count.
   void SetMaxPageCountForTesting(int64_t pages);
 
  private:
   explicit Catalog(std::filesystem::path path);
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
-  friend class CatalogStatement;
 };
 
 }  // namespace facetrace

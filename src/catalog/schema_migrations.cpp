@@ -61,19 +61,21 @@ int SchemaVersion(sqlite3* db) {
   return static_cast<int>(s.Int(0));
 }
 
-void MigrateSchema(sqlite3* db, const std::string& name) {
+void MigrateSchema(sqlite3* db) {
   if (SchemaVersion(db) == Catalog::kSchemaVersion) return;  // the common case: no lock taken
   for (;;) {
-    Transaction tx(db);  // BEGIN IMMEDIATE: two processes opening a new file migrate once
+    // BEGIN IMMEDIATE, then read the version again: of two processes opening a new file at
+    // once, the second waits and finds the work done.
+    Transaction tx(db);
     const int version = SchemaVersion(db);
     if (version > Catalog::kSchemaVersion) {
-      throw Error(ErrorCode::kDatabase, name + " has schema version " + std::to_string(version) +
-                                            ", newer than this facetrace understands (" +
-                                            std::to_string(Catalog::kSchemaVersion) +
-                                            "): upgrade facetrace");
+      ThrowDatabaseError(db, "schema version " + std::to_string(version) +
+                                 " is newer than this facetrace understands (" +
+                                 std::to_string(Catalog::kSchemaVersion) + "): upgrade facetrace");
     }
     if (version == Catalog::kSchemaVersion) return;  // rolled back: nothing was written
     ExecSql(db, kMigrations[static_cast<size_t>(version)]);
+    // user_version lives in the database header, so it commits with the migration or not at all.
     ExecSql(db, "PRAGMA user_version = " + std::to_string(version + 1));
     tx.Commit();
   }

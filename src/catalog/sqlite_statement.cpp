@@ -6,23 +6,54 @@
 
 namespace facetrace {
 
+namespace {
+
+std::string DatabaseName(sqlite3* db) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return file && *file ? file : "(unopened)";
+}
+
+// A lead in plain words for the failures a user can act on. The extended code is what tells
+// a failed write(2) (ENOSPC is reported as SQLITE_FULL, EFBIG from a file size limit as
+// SQLITE_IOERR_WRITE) from other I/O errors.
+std::string Lead(int extended_code) {
+  switch (extended_code & 0xff) {
+    case SQLITE_FULL:
+      return "disk full: ";
+    case SQLITE_NOTADB:
+      return "not a facetrace catalog: ";
+    default:
+      break;
+  }
+  if (extended_code == SQLITE_IOERR_WRITE || extended_code == SQLITE_IOERR_FSYNC) {
+    return "write failed (disk full or file size limit?): ";
+  }
+  return "";
+}
+
+}  // namespace
+
 void CheckSqlite(sqlite3* db, int rc, const std::string& context) {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
-  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
-  std::string message = "database " + std::string(file && *file ? file : "(unopened)") + ": " +
-                        context + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  const int primary = rc & 0xff;
-  if (primary == SQLITE_FULL ||
-      (primary == SQLITE_IOERR && (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC))) {
-    message += " (is the disk full? nothing of the failed step was committed)";
+  // Without extended result codes enabled, `rc` is only the primary code.
+  const int extended = db ? sqlite3_extended_errcode(db) : rc;
+  const std::string lead = Lead(extended);
+  std::string message = lead + "database " + DatabaseName(db) + ": " + context + ": " +
+                        (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  if (!lead.empty() && (extended & 0xff) != SQLITE_NOTADB) {
+    // WAL commits are atomic: the failed transaction is rolled back (by Transaction or by
+    // SQLite itself), what was committed before stays readable.
+    message += " (nothing of the failed change was committed; earlier data is intact)";
   }
   throw Error(ErrorCode::kDatabase, message);
 }
 
+void ThrowDatabaseError(sqlite3* db, const std::string& message) {
+  throw Error(ErrorCode::kDatabase, "database " + DatabaseName(db) + ": " + message);
+}
+
 void ExecSql(sqlite3* db, const std::string& sql) {
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  sqlite3_free(error);
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   CheckSqlite(db, rc, "executing " + sql.substr(0, 60));
 }
 
@@ -87,10 +118,16 @@ std::span<const uint8_t> Statement::Blob(int col) const {
   return {data, static_cast<size_t>(sqlite3_column_bytes(stmt_, col))};
 }
 
-Transaction::Transaction(sqlite3* db) : db_(db) { ExecSql(db_, "BEGIN IMMEDIATE"); }
+Transaction::Transaction(sqlite3* db, Mode mode) : db_(db) {
+  ExecSql(db_, mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+}
 
 Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  // After some errors (SQLITE_FULL among them) SQLite has already rolled back by itself;
+  // autocommit mode is how it says so.
+  if (!done_ && !sqlite3_get_autocommit(db_)) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 void Transaction::Commit() {

@@ -13,8 +13,12 @@ struct sqlite3_stmt;
 namespace facetrace {
 
 // Throws Error(kDatabase) for `rc` when it is not SQLITE_OK/ROW/DONE, with SQLite's message,
-// a plain-words hint for a full disk, and `context`.
+// the database file, `context`, and a plain-words lead for a full disk.
 void CheckSqlite(sqlite3* db, int rc, const std::string& context);
+
+// Error(kDatabase) for a failure SQLite itself did not report (a malformed row, a bad
+// setting), prefixed with the database file like CheckSqlite's messages.
+[[noreturn]] void ThrowDatabaseError(sqlite3* db, const std::string& message);
 
 // Runs SQL without results (may hold several statements).
 void ExecSql(sqlite3* db, const std::string& sql);
@@ -48,10 +52,15 @@ class Statement {
   std::string sql_;
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back if Commit() was not reached.
+// BEGIN ... COMMIT, rolled back if Commit() was not reached.
+//
+// kWrite is BEGIN IMMEDIATE: the write lock is taken up front (waiting out busy_timeout), so
+// a read-then-write transaction can never fail half-way with SQLITE_BUSY when another
+// connection wrote in between. kRead is BEGIN DEFERRED: several statements see one snapshot.
 class Transaction {
  public:
-  explicit Transaction(sqlite3* db);
+  enum class Mode { kRead, kWrite };
+  explicit Transaction(sqlite3* db, Mode mode = Mode::kWrite);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/error.h"
 #include "detect/scaled_view.h"
@@ -133,14 +134,19 @@ std::vector<Detection> YunetDetector::Detect(const cv::Mat& bgr) {
     throw Error(ErrorCode::kInvalidArgument, "YuNet expects a non-empty 8-bit BGR image");
   }
   std::vector<Detection> found;
-  auto collect = [&](const ScaledView& view) {
+  // `max_side`: the largest face (in view px) a level keeps. A fine level cuts big faces into
+  // tiles and "finds" their fragments (an eye, a cheek) as faces; any face bigger than twice
+  // the next coarser level's smallest is found whole there, so fine levels keep small ones.
+  auto collect = [&](const ScaledView& view, float max_side) {
     for (const Detection& d : DetectInView(view.image)) {
+      if (std::max(d.box.width, d.box.height) > max_side) continue;
       const Detection mapped = view.ToOriginal(d, bgr.cols, bgr.rows);
       if (mapped.box.area() > 0) found.push_back(mapped);
     }
   };
+  constexpr float kAnySize = std::numeric_limits<float>::max();
   if (LooksLikeFaceCrop(bgr)) {
-    collect(MakePaddedView(bgr, kCropPadding, kCropViewSide));
+    collect(MakePaddedView(bgr, kCropPadding, kCropViewSide), kAnySize);
     return FinishDetections(std::move(found), options_);
   }
   const double long_side = std::max(bgr.cols, bgr.rows);
@@ -150,9 +156,10 @@ std::vector<Detection> YunetDetector::Detect(const cv::Mat& bgr) {
   const double finest =
       std::max(coarsest, std::min(2.0, kSmallestFace / std::max(1, options_.min_face_size)));
   // Levels from the finest down, halving, until the whole photo fits one input.
-  for (double scale = finest; scale > coarsest * 1.25; scale /= 2)
-    collect(MakeScaledView(bgr, scale));
-  collect(MakeScaledView(bgr, coarsest));
+  for (double scale = finest; scale > coarsest * 1.25; scale /= 2) {
+    collect(MakeScaledView(bgr, scale), static_cast<float>(4 * kSmallestFace));
+  }
+  collect(MakeScaledView(bgr, coarsest), kAnySize);
   return FinishDetections(std::move(found), options_);
 }
 
