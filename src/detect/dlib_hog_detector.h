@@ -24,11 +24,4 @@ class DlibHogDetector : public FaceDetector {
   DetectorOptions options_;
 };
 
-// The view scale at which a detector whose smallest face is `native_min` px finds faces of
-// `min_face` px, limited so the view stays under `max_view_pixels`.
-double ScaleForMinFace(const cv::Mat& bgr, int min_face, double native_min, double max_view_pixels);
-
-// Maps an SVM / MMOD margin (0 at the decision boundary) to (0,1), 0.5 at the boundary.
-float MarginToScore(double margin);
-
 }  // namespace facetrace

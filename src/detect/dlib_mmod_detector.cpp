@@ -5,8 +5,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
-#include "detect/dlib_hog_detector.h"
-#include "detect/scaled_view.h"
+#include "detect/dlib_detection.h"
 
 namespace facetrace {
 
@@ -28,8 +27,6 @@ using net_type = dlib::loss_mmod<dlib::con<
 
 constexpr double kMmodMinFace = 40;     // the training window
 constexpr double kMaxViewPixels = 2e6;  // ~1-2 s per photo on one core
-constexpr double kCropPadding = 0.3;
-constexpr int kCropViewSide = 320;
 
 }  // namespace
 
@@ -51,27 +48,17 @@ DlibMmodDetector::DlibMmodDetector(const std::filesystem::path& model,
 DlibMmodDetector::~DlibMmodDetector() = default;
 
 std::vector<Detection> DlibMmodDetector::Detect(const cv::Mat& bgr) {
-  if (bgr.empty() || bgr.type() != CV_8UC3) {
-    throw Error(ErrorCode::kInvalidArgument, "MMOD expects a non-empty 8-bit BGR image");
-  }
-  const ScaledView view = LooksLikeFaceCrop(bgr)
-                              ? MakePaddedView(bgr, kCropPadding, kCropViewSide)
-                              : MakeScaledView(bgr, ScaleForMinFace(bgr, options_.min_face_size,
-                                                                    kMmodMinFace, kMaxViewPixels));
+  RequireBgr(bgr, "MMOD");
+  const ScaledView view =
+      DlibDetectorView(bgr, options_.min_face_size, kMmodMinFace, kMaxViewPixels);
   cv::Mat rgb;
   cv::cvtColor(view.image, rgb, cv::COLOR_BGR2RGB);
   dlib::matrix<dlib::rgb_pixel> image;
   dlib::assign_image(image, dlib::cv_image<dlib::rgb_pixel>(rgb));
-  std::vector<Detection> found;
-  for (const dlib::mmod_rect& r : net_->net(image)) {
-    Detection d;
-    d.box = {static_cast<float>(r.rect.left()), static_cast<float>(r.rect.top()),
-             static_cast<float>(r.rect.width()), static_cast<float>(r.rect.height())};
-    d.score = MarginToScore(r.detection_confidence);
-    const Detection mapped = view.ToOriginal(d, bgr.cols, bgr.rows);
-    if (mapped.box.area() > 0) found.push_back(mapped);
-  }
-  return FinishDetections(std::move(found), options_);
+  std::vector<DlibRect> found;
+  for (const dlib::mmod_rect& r : net_->net(image))
+    found.push_back({r.rect, r.detection_confidence});
+  return DetectionsFromDlib(found, view, bgr, options_);
 }
 
 }  // namespace facetrace

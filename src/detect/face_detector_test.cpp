@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/error.h"
+#include "detect/dlib_detection.h"
 #include "detect/scaled_view.h"
 #include "support/test_support.h"
 
@@ -118,6 +119,24 @@ TEST_P(EveryDetector, FindsTheFaceInTightCrops) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Detectors, EveryDetector, ::testing::Values("yunet", "hog", "mmod"));
+
+}  // namespace
+}  // namespace facetrace
+
+namespace facetrace {
+namespace {
+
+TEST(DlibDetectionTest, ScaleReachesTheWindowWithinTheBudget) {
+  const cv::Mat photo(1000, 1000, CV_8UC3);
+  EXPECT_DOUBLE_EQ(ScaleForMinFace(photo, 40, 80, 1e8), 2.0);   // enlarge x2 to see 40 px faces
+  EXPECT_DOUBLE_EQ(ScaleForMinFace(photo, 40, 80, 2.25e6), 1.5);  // capped by the pixel budget
+  EXPECT_DOUBLE_EQ(ScaleForMinFace(photo, 200, 80, 1e8), 1.0);  // never shrink a photo that fits
+  EXPECT_NEAR(ScaleForMinFace(cv::Mat(4000, 4000, CV_8UC3), 20, 80, 4e6), 0.5, 1e-9);
+  EXPECT_FLOAT_EQ(MarginToScore(0), 0.5f);
+  EXPECT_GT(MarginToScore(2), 0.95f);
+  EXPECT_LT(MarginToScore(-2), 0.05f);
+  EXPECT_THROW(RequireBgr(cv::Mat(), "x"), Error);
+}
 
 }  // namespace
 }  // namespace facetrace

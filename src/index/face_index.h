@@ -4,7 +4,14 @@
 // catalog rows and deletions by id are possible. The index is a cache of the catalog: it is
 // saved with the catalog generation it reflects and rebuilt when that no longer matches.
 //
-// Search is thread-safe for concurrent readers; Add/Remove need exclusive access.
+// Threads: Search is const and FAISS searches a const index without writing to it, so any
+// number of threads may search one FaceIndex at once. Add, Remove and moving need exclusive
+// access (no search in flight). Save only reads the index and may run beside searches.
+//
+// On disk an index is two files: <path> (FAISS's format) and <path>.meta.json (generation,
+// size, dim, factory). Each is replaced atomically, the index first, so a crash between the two
+// leaves the new index beside the old generation: it reads as stale and is rebuilt, never as
+// falsely fresh.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +35,9 @@ struct Neighbor {
 
 class FaceIndex {
  public:
-  // `factory` is a FAISS index_factory description ("Flat" to start); metric is L2.
+  // `factory` is a FAISS index_factory description ("Flat" to start); metric is L2. Only
+  // factories that need no training can be filled through Add; the id map is added here, so
+  // `factory` must not start with "IDMap". Throws Error(kInvalidArgument) or Error(kIndex).
   FaceIndex(int dim, const std::string& factory = "Flat");
   ~FaceIndex();
   FaceIndex(FaceIndex&&) noexcept;
@@ -37,21 +46,28 @@ class FaceIndex {
   int dim() const { return dim_; }
   int64_t size() const;
 
-  // `vectors` holds ids.size() * dim() floats.
+  // `vectors` holds ids.size() * dim() floats. An id already in the index (or twice in `ids`)
+  // is Error(kInvalidArgument): FAISS would keep both copies and return the face twice.
   void Add(std::span<const int64_t> ids, std::span<const float> vectors);
   // Returns how many ids were present and removed.
   int64_t Remove(std::span<const int64_t> ids);
   // `queries` holds n * dim() floats; returns up to k neighbours per query, nearest first.
   std::vector<std::vector<Neighbor>> Search(std::span<const float> queries, int k) const;
 
-  // Writes atomically (temp file + rename) with the catalog generation it reflects.
+  // Writes atomically (temp file, fsync, rename, fsync of the directory) with the catalog
+  // generation it reflects. Throws Error(kIo) naming the file when the OS refuses (disk
+  // full, ...); the previous files are then left as they were.
   void Save(const std::filesystem::path& path, int64_t generation) const;
 
   struct Loaded;
-  // Returns nullopt when the file does not exist; throws Error(kIndex) when it is unreadable.
+  // Returns nullopt when the index or its sidecar does not exist; throws Error(kIndex) naming
+  // the file when either is unreadable or they disagree on size or dim (damage, or a save cut
+  // between its two renames). Comparing `generation` with the catalog's is the caller's part.
   static std::optional<Loaded> Load(const std::filesystem::path& path);
 
  private:
+  FaceIndex(int dim, std::string factory, std::unique_ptr<faiss::Index> index);
+
   int dim_;
   std::string factory_;
   std::unique_ptr<faiss::Index> index_;

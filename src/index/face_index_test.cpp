@@ -1,16 +1,29 @@
 #include "index/face_index.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <thread>
+#include <unordered_set>
 
+#include <faiss/IndexFlat.h>
+#include <faiss/index_io.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "support/test_support.h"
 
 namespace facetrace {
 namespace {
+
+namespace fs = std::filesystem;
+using testing::ScratchDir;
 
 constexpr int kDim = 16;
 
@@ -22,107 +35,383 @@ std::vector<float> RandomVectors(size_t n, unsigned seed) {
   return v;
 }
 
+// Distinct, scattered ids, like catalog face ids after deletions.
 std::vector<int64_t> Ids(size_t n, int64_t first = 100) {
   std::vector<int64_t> ids(n);
-  for (size_t i = 0; i < n; ++i) ids[i] = first + static_cast<int64_t>(i);
+  for (size_t i = 0; i < n; ++i) ids[i] = first + 7 * static_cast<int64_t>(i);
   return ids;
 }
 
-float Distance(const float* a, const float* b) {
-  double s = 0;
-  for (int i = 0; i < kDim; ++i) s += (a[i] - b[i]) * (a[i] - b[i]);
-  return static_cast<float>(std::sqrt(s));
+std::span<const float> Row(const std::vector<float>& vectors, size_t i) {
+  return std::span(vectors).subspan(i * kDim, kDim);
 }
+
+// Exact k nearest of `query` among the rows of `vectors` whose id is not in `removed`.
+std::vector<Neighbor> BruteForce(std::span<const float> query, const std::vector<float>& vectors,
+                                 const std::vector<int64_t>& ids, size_t k,
+                                 const std::unordered_set<int64_t>& removed = {}) {
+  std::vector<Neighbor> all;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (removed.count(ids[i])) continue;
+    double s = 0;
+    for (int d = 0; d < kDim; ++d) s += std::pow(query[d] - vectors[i * kDim + d], 2);
+    all.push_back({ids[i], static_cast<float>(std::sqrt(s))});
+  }
+  std::sort(all.begin(), all.end(),
+            [](const Neighbor& a, const Neighbor& b) { return a.distance < b.distance; });
+  all.resize(std::min(k, all.size()));
+  return all;
+}
+
+void ExpectSameNeighbours(const std::vector<Neighbor>& actual,
+                          const std::vector<Neighbor>& expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) {
+    EXPECT_EQ(actual[i].id, expected[i].id) << "rank " << i;
+    EXPECT_NEAR(actual[i].distance, expected[i].distance, 1e-4f) << "rank " << i;
+  }
+}
+
+template <typename F>
+std::string ExpectError(ErrorCode code, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return "";
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+fs::path Sidecar(const fs::path& index) { return index.string() + ".meta.json"; }
 
 TEST(FaceIndexTest, ExactSearchMatchesBruteForce) {
   FaceIndex index(kDim);
+  EXPECT_EQ(index.dim(), kDim);
   const auto vectors = RandomVectors(500, 1);
   const auto ids = Ids(500);
   index.Add(ids, vectors);
   EXPECT_EQ(index.size(), 500);
-  const auto queries = RandomVectors(3, 2);
-  const auto results = index.Search(queries, 5);
-  ASSERT_EQ(results.size(), 3u);
-  for (size_t q = 0; q < 3; ++q) {
-    std::vector<std::pair<float, int64_t>> brute;
-    for (size_t i = 0; i < 500; ++i)
-      brute.emplace_back(Distance(&queries[q * kDim], &vectors[i * kDim]), ids[i]);
-    std::sort(brute.begin(), brute.end());
-    ASSERT_EQ(results[q].size(), 5u);
-    for (size_t k = 0; k < 5; ++k) {
-      EXPECT_EQ(results[q][k].id, brute[k].second);
-      EXPECT_NEAR(results[q][k].distance, brute[k].first, 1e-3f);
-    }
+  const auto queries = RandomVectors(10, 2);
+  const auto results = index.Search(queries, 8);
+  ASSERT_EQ(results.size(), 10u);
+  for (size_t q = 0; q < 10; ++q) {
+    SCOPED_TRACE("query " + std::to_string(q));
+    ExpectSameNeighbours(results[q], BruteForce(Row(queries, q), vectors, ids, 8));
   }
+  // A stored vector finds itself at distance 0 (not NaN from a slightly negative square).
+  const auto self = index.Search(Row(vectors, 42), 1);
+  EXPECT_EQ(self[0][0].id, ids[42]);
+  EXPECT_EQ(self[0][0].distance, 0.0f);
 }
 
-TEST(FaceIndexTest, RemoveAndSmallOrEmptyIndexes) {
+TEST(FaceIndexTest, RemovedIdsAreGoneAndTheRestStillExact) {
   FaceIndex index(kDim);
-  EXPECT_TRUE(index.Search(RandomVectors(1, 3), 5)[0].empty());
-  const auto vectors = RandomVectors(3, 4);
-  index.Add(Ids(3), vectors);
-  EXPECT_EQ(index.Search(std::span(vectors).subspan(0, kDim), 10)[0].size(), 3u);  // k > size
-  const std::vector<int64_t> gone = {100, 555};
-  EXPECT_EQ(index.Remove(gone), 1);
-  EXPECT_EQ(index.size(), 2);
-  const auto result = index.Search(std::span(vectors).subspan(0, kDim), 10)[0];
-  ASSERT_EQ(result.size(), 2u);
-  EXPECT_NE(result[0].id, 100);
+  const auto vectors = RandomVectors(300, 3);
+  const auto ids = Ids(300);
+  index.Add(ids, vectors);
+  std::vector<int64_t> gone;
+  for (size_t i = 0; i < ids.size(); i += 3) gone.push_back(ids[i]);
+  std::vector<int64_t> request = gone;
+  request.push_back(5);  // never added
+  EXPECT_EQ(index.Remove(request), static_cast<int64_t>(gone.size()));
+  EXPECT_EQ(index.size(), 200);
+  EXPECT_EQ(index.Remove(gone), 0);  // already removed
   EXPECT_EQ(index.Remove({}), 0);
+  const std::unordered_set<int64_t> removed(gone.begin(), gone.end());
+  const auto queries = RandomVectors(5, 4);
+  const auto results = index.Search(queries, 300);  // everything that is left
+  for (size_t q = 0; q < 5; ++q) {
+    SCOPED_TRACE("query " + std::to_string(q));
+    ExpectSameNeighbours(results[q], BruteForce(Row(queries, q), vectors, ids, 300, removed));
+  }
+  // A removed id may come back (a face re-enrolled after a rebuild).
+  index.Add(std::span(gone).first(1), Row(vectors, 0));
+  EXPECT_EQ(index.Search(Row(vectors, 0), 1)[0][0].id, gone[0]);
 }
 
-TEST(FaceIndexTest, RejectsMismatchedShapes) {
+TEST(FaceIndexTest, SmallAndEmptyIndexes) {
   FaceIndex index(kDim);
-  EXPECT_THROW(index.Add(Ids(2), RandomVectors(1, 5)), Error);
-  EXPECT_THROW(index.Search(std::vector<float>(kDim + 1), 1), Error);
-  EXPECT_THROW(FaceIndex(kDim, "NoSuchIndex"), Error);
+  const auto two_queries = RandomVectors(2, 5);
+  const auto empty = index.Search(two_queries, 5);
+  ASSERT_EQ(empty.size(), 2u);  // one (empty) list per query
+  EXPECT_TRUE(empty[0].empty());
+  EXPECT_TRUE(empty[1].empty());
+  EXPECT_TRUE(index.Search({}, 5).empty());
+  index.Add({}, {});
+  EXPECT_EQ(index.size(), 0);
+
+  const auto vectors = RandomVectors(3, 6);
+  const auto ids = Ids(3);
+  index.Add(ids, vectors);
+  const auto all = index.Search(Row(vectors, 1), 10)[0];  // k > size: all of them, in order
+  ExpectSameNeighbours(all, BruteForce(Row(vectors, 1), vectors, ids, 10));
+  EXPECT_EQ(all.size(), 3u);
+  EXPECT_TRUE(index.Search(Row(vectors, 1), 0)[0].empty());
+  EXPECT_TRUE(index.Search(Row(vectors, 1), -1)[0].empty());
+}
+
+TEST(FaceIndexTest, RejectsBadInput) {
+  FaceIndex index(kDim);
+  ExpectError(ErrorCode::kInvalidArgument, [&] { index.Add(Ids(2), RandomVectors(1, 7)); });
+  ExpectError(ErrorCode::kInvalidArgument, [&] { index.Search(std::vector<float>(kDim + 1), 1); });
+  ExpectError(ErrorCode::kIndex, [] { FaceIndex(kDim, "NoSuchIndex"); });
+  ExpectError(ErrorCode::kInvalidArgument, [] { FaceIndex(0); });
+  ExpectError(ErrorCode::kInvalidArgument, [] { FaceIndex(kDim, "IDMap,Flat"); });
+
+  // Duplicates, in the index or within one call, would come back twice from every search.
+  const auto vectors = RandomVectors(2, 8);
+  index.Add(Ids(2), vectors);
+  const std::vector<int64_t> again = {Ids(2)[1]};
+  const std::string message =
+      ExpectError(ErrorCode::kInvalidArgument, [&] { index.Add(again, Row(vectors, 0)); });
+  EXPECT_TRUE(Contains(message, std::to_string(again[0]))) << message;
+  const std::vector<int64_t> twice = {900, 900};
+  ExpectError(ErrorCode::kInvalidArgument, [&] { index.Add(twice, vectors); });
+  EXPECT_EQ(index.size(), 2);
+
+  // A factory that needs training cannot be filled without it.
+  FaceIndex ivf(kDim, "IVF4,Flat");
+  const std::string untrained =
+      ExpectError(ErrorCode::kIndex, [&] { ivf.Add(Ids(2), RandomVectors(2, 9)); });
+  EXPECT_TRUE(Contains(untrained, "training")) << untrained;
+}
+
+TEST(FaceIndexTest, ConcurrentSearchesAgreeWithSerialOnes) {
+  FaceIndex index(kDim);
+  const auto vectors = RandomVectors(2000, 10);
+  index.Add(Ids(2000), vectors);
+  const auto queries = RandomVectors(40, 11);
+  std::vector<std::vector<Neighbor>> serial;
+  for (size_t q = 0; q < 40; ++q) serial.push_back(index.Search(Row(queries, q), 5)[0]);
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        for (size_t q = 0; q < 40; ++q) {
+          const auto found = index.Search(Row(queries, q), 5)[0];
+          for (size_t i = 0; i < found.size(); ++i) {
+            if (found.size() != serial[q].size() || found[i].id != serial[q][i].id ||
+                found[i].distance != serial[q][i].distance) {
+              ++mismatches[static_cast<size_t>(t)];
+            }
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
 }
 
 TEST(FaceIndexTest, SaveAndLoadKeepVectorsIdsAndGeneration) {
-  testing::ScratchDir dir;
+  ScratchDir dir;
   const auto path = dir / "g.faiss";
-  EXPECT_FALSE(FaceIndex::Load(path));
-  const auto vectors = RandomVectors(50, 6);
+  const auto vectors = RandomVectors(50, 12);
+  const auto ids = Ids(50);
+  const auto queries = RandomVectors(4, 13);
+  std::vector<std::vector<Neighbor>> before;
   {
     FaceIndex index(kDim);
-    index.Add(Ids(50), vectors);
+    index.Add(ids, vectors);
+    before = index.Search(queries, 6);
     index.Save(path, 42);
   }
-  EXPECT_FALSE(std::filesystem::exists(path.string() + ".tmp"));
+  EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+  EXPECT_FALSE(fs::exists(Sidecar(path).string() + ".tmp"));
+  const auto sidecar = nlohmann::json::parse(testing::ReadFile(Sidecar(path)));
+  EXPECT_EQ(sidecar["generation"], 42);
+  EXPECT_EQ(sidecar["size"], 50);
+  EXPECT_EQ(sidecar["dim"], kDim);
+  EXPECT_EQ(sidecar["factory"], "Flat");
+
   auto loaded = FaceIndex::Load(path);
   ASSERT_TRUE(loaded);
   EXPECT_EQ(loaded->generation, 42);
-  EXPECT_EQ(loaded->index.size(), 50);
-  EXPECT_EQ(loaded->index.dim(), kDim);
-  const auto result = loaded->index.Search(std::span(vectors).subspan(7 * kDim, kDim), 1);
-  EXPECT_EQ(result[0][0].id, 107);
-  EXPECT_NEAR(result[0][0].distance, 0, 1e-4f);
+  FaceIndex& index = loaded->index;
+  EXPECT_EQ(index.size(), 50);
+  EXPECT_EQ(index.dim(), kDim);
+  const auto after = index.Search(queries, 6);
+  for (size_t q = 0; q < before.size(); ++q) ExpectSameNeighbours(after[q], before[q]);
+  // The id map came back whole: removal by id, and the duplicate check, still work.
+  const std::vector<int64_t> first = {ids[0]};
+  EXPECT_EQ(index.Remove(first), 1);
+  ExpectError(ErrorCode::kInvalidArgument, [&] { index.Add({&ids[1], 1}, Row(vectors, 1)); });
+  index.Add(first, Row(vectors, 0));
+
+  // Saving again replaces both files.
+  index.Remove(std::span(ids).first(10));
+  index.Save(path, 43);
+  auto reloaded = FaceIndex::Load(path);
+  ASSERT_TRUE(reloaded);
+  EXPECT_EQ(reloaded->generation, 43);
+  EXPECT_EQ(reloaded->index.size(), 40);
+}
+
+TEST(FaceIndexTest, MissingFilesAreNotAnError) {
+  ScratchDir dir;
+  const auto path = dir / "g.faiss";
+  EXPECT_FALSE(FaceIndex::Load(path));
+  FaceIndex index(kDim);
+  index.Add(Ids(3), RandomVectors(3, 14));
+  index.Save(path, 1);
+  fs::remove(Sidecar(path));  // a first save cut between its two renames
+  EXPECT_FALSE(FaceIndex::Load(path));
+  index.Save(path, 1);
+  fs::remove(path);
+  EXPECT_FALSE(FaceIndex::Load(path));
 }
 
 TEST(FaceIndexTest, DamageIsAnIndexErrorNamingTheFile) {
-  testing::ScratchDir dir;
+  ScratchDir dir;
   const auto path = dir / "g.faiss";
   FaceIndex index(kDim);
-  index.Add(Ids(5), RandomVectors(5, 7));
+  index.Add(Ids(20), RandomVectors(20, 15));
   index.Save(path, 1);
+  const std::string good_index = testing::ReadFile(path);
+  const std::string good_sidecar = testing::ReadFile(Sidecar(path));
+  auto expect_damaged = [&](const std::string& file_name) {
+    const std::string message = ExpectError(ErrorCode::kIndex, [&] { FaceIndex::Load(path); });
+    EXPECT_TRUE(Contains(message, file_name)) << message;
+  };
+
   testing::WriteFile(path, "definitely not faiss");
-  try {
-    FaceIndex::Load(path);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kIndex);
-    EXPECT_NE(std::string(e.what()).find("g.faiss"), std::string::npos);
+  expect_damaged("g.faiss");
+  testing::WriteFile(path, good_index.substr(0, good_index.size() / 2));  // truncated
+  expect_damaged("g.faiss");
+  testing::WriteFile(path, "");
+  expect_damaged("g.faiss");
+  testing::WriteFile(path, good_index);
+
+  for (const std::string bad : {"{not json", "[]", R"({"generation": 1, "size": 20, "dim": 16})",
+                                R"({"generation": "1", "size": 20, "dim": 16, "factory": "Flat"})",
+                                R"({"generation": 1, "size": -1, "dim": 16, "factory": "Flat"})"}) {
+    SCOPED_TRACE(bad);
+    testing::WriteFile(Sidecar(path), bad);
+    expect_damaged("g.faiss.meta.json");
   }
-  // An index whose sidecar describes another size (a crash between the two renames).
-  index.Save(path, 2);
-  FaceIndex bigger(kDim);
-  bigger.Add(Ids(6), RandomVectors(6, 8));
-  bigger.Save(dir / "other.faiss", 3);
-  std::filesystem::copy_file(dir / "other.faiss", path,
-                             std::filesystem::copy_options::overwrite_existing);
-  EXPECT_THROW(FaceIndex::Load(path), Error);
-  testing::WriteFile(path.string() + ".meta.json", "{not json");
-  EXPECT_THROW(FaceIndex::Load(path), Error);
+  testing::WriteFile(Sidecar(path), good_sidecar);
+  ASSERT_TRUE(FaceIndex::Load(path));
+
+  // A FAISS index without the id map is not one of ours.
+  faiss::IndexFlatL2 flat(kDim);
+  faiss::write_index(&flat, path.c_str());
+  testing::WriteFile(Sidecar(path),
+                     R"({"generation": 1, "size": 0, "dim": 16, "factory": "Flat"})");
+  const std::string foreign = ExpectError(ErrorCode::kIndex, [&] { FaceIndex::Load(path); });
+  EXPECT_TRUE(Contains(foreign, "id map")) << foreign;
+  testing::WriteFile(Sidecar(path), good_sidecar);
+
+  // A valid index of another size than the sidecar says.
+  FaceIndex(kDim).Save(dir / "x.faiss", 0);
+  testing::WriteFile(path, testing::ReadFile(dir / "x.faiss"));  // a valid IDMap2, 0 vectors
+  expect_damaged("g.faiss");  // size disagrees with the sidecar's 20
+}
+
+// Save writes the index, then the sidecar. Simulate a crash between the two renames: the new
+// index is in place, the sidecar still describes the previous save.
+TEST(FaceIndexTest, CrashBetweenIndexAndSidecarReadsAsStale) {
+  ScratchDir dir;
+  const auto path = dir / "g.faiss";
+  const auto vectors = RandomVectors(6, 16);
+  const auto ids = Ids(6);
+  FaceIndex index(kDim);
+  index.Add(std::span(ids).first(5), std::span(vectors).first(5 * kDim));
+  index.Save(path, 1);
+
+  // Generation 2 replaced one face by another: same size, different content.
+  index.Remove(std::span(ids).first(1));
+  index.Add(std::span(ids).subspan(5), Row(vectors, 5));
+  index.Save(dir / "next.faiss", 2);
+  fs::rename(dir / "next.faiss", path);  // only the index reached its place
+  auto loaded = FaceIndex::Load(path);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->index.Search(Row(vectors, 5), 1)[0][0].id, ids[5]);  // new content...
+  EXPECT_EQ(loaded->generation, 1);  // ...with the old generation: the caller sees 1 != 2
+
+  // Generation 3 grew the index: the sizes disagree, which Load reports.
+  index.Add(std::vector<int64_t>{999}, Row(vectors, 0));
+  index.Save(dir / "next.faiss", 3);
+  fs::rename(dir / "next.faiss", path);
+  const std::string message = ExpectError(ErrorCode::kIndex, [&] { FaceIndex::Load(path); });
+  EXPECT_TRUE(Contains(message, "interrupted")) << message;
+
+  // Real failures of Save: where the index cannot be written, nothing changes (had the
+  // sidecar gone first, it would now claim generation 4 for the old index)...
+  fs::create_directory(path.string() + ".tmp");  // fopen of the temp file fails: EISDIR
+  ExpectError(ErrorCode::kIo, [&] { index.Save(path, 4); });
+  fs::remove(path.string() + ".tmp");
+  index.Save(path, 3);
+  index.Add(std::vector<int64_t>{1000}, Row(vectors, 1));
+  fs::create_directory(path.string() + ".tmp");
+  ExpectError(ErrorCode::kIo, [&] { index.Save(path, 4); });
+  fs::remove(path.string() + ".tmp");
+  EXPECT_EQ(FaceIndex::Load(path)->generation, 3);
+  EXPECT_EQ(FaceIndex::Load(path)->index.size(), 6);  // not the 7 of the failed save
+  // ...and where only the sidecar cannot be written, the new index reads as stale.
+  index.Remove(std::vector<int64_t>{1000, 999});
+  const auto fresh = RandomVectors(1, 99);
+  index.Add(std::vector<int64_t>{1001}, fresh);  // the saved size, new content
+  fs::create_directory(Sidecar(path).string() + ".tmp");
+  ExpectError(ErrorCode::kIo, [&] { index.Save(path, 5); });
+  fs::remove(Sidecar(path).string() + ".tmp");
+  auto stale = FaceIndex::Load(path);
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->generation, 3);
+  EXPECT_EQ(stale->index.Search(fresh, 1)[0][0].id, 1001);
+
+  // A temp file left by a crash before the first rename does not matter.
+  testing::WriteFile(path.string() + ".tmp", "half an index");
+  index.Save(path, 3);
+  EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+  EXPECT_EQ(FaceIndex::Load(path)->generation, 3);
+}
+
+TEST(FaceIndexTest, FailedSaveKeepsThePreviousFiles) {
+  ScratchDir dir;
+  const std::string missing =
+      ExpectError(ErrorCode::kIo, [&] { FaceIndex(kDim).Save(dir / "no/such/g.faiss", 1); });
+  EXPECT_TRUE(Contains(missing, "no/such/g.faiss")) << missing;
+
+  // A file size limit makes the write fail as a full disk would (EFBIG rather than ENOSPC).
+  const auto path = dir / "g.faiss";
+  FaceIndex small(kDim);
+  small.Add(Ids(10), RandomVectors(10, 17));
+  small.Save(path, 1);
+  FaceIndex big(kDim);
+  big.Add(Ids(5000), RandomVectors(5000, 18));  // 320 KB of vectors
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // the limit applies to this process only; report through the exit status
+    signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{64 * 1024, 64 * 1024};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    try {
+      big.Save(path, 2);
+      _exit(10);
+    } catch (const Error& e) {
+      const bool clear = e.code() == ErrorCode::kIo && Contains(e.what(), "disk full") &&
+                         Contains(e.what(), "g.faiss");
+      _exit(clear ? 0 : 11);
+    } catch (...) {
+      _exit(12);
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: saved anyway, 11: unclear error, 12: not an Error";
+  EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+  auto loaded = FaceIndex::Load(path);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->generation, 1);
+  EXPECT_EQ(loaded->index.size(), 10);
 }
 
 }  // namespace
