@@ -32,7 +32,8 @@ void BM_Embed(benchmark::State& state) {
   const ComputeThreadsScope one_thread(2);
   const ModelPaths models = ModelPaths::Resolve();
   FaceAligner aligner(models.Require(ModelFiles::kShapePredictor5));
-  FaceEmbedder embedder(models.Require(ModelFiles::kResnet), {.batch_size = static_cast<int>(state.range(0))});
+  FaceEmbedder embedder(models.Require(ModelFiles::kResnet),
+                        {.batch_size = static_cast<int>(state.range(0))});
   auto detector = CreateFaceDetector("yunet", models);
   const cv::Mat photo = Photo();
   const auto faces = detector->Detect(photo);
@@ -41,7 +42,8 @@ void BM_Embed(benchmark::State& state) {
     return;
   }
   std::vector<FaceChip> chips;
-  for (int64_t i = 0; i < state.range(0); ++i) chips.push_back(aligner.Align(photo, faces[i % faces.size()]).chip);
+  for (int64_t i = 0; i < state.range(0); ++i)
+    chips.push_back(aligner.Align(photo, faces[i % faces.size()]).chip);
   for (auto _ : state) benchmark::DoNotOptimize(embedder.Embed(chips));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }

@@ -47,8 +47,8 @@ FaceAligner::FaceAligner(const std::filesystem::path& shape_predictor_path) {
                 "cannot load shape predictor " + shape_predictor_path.string() + ": " + e.what());
   }
   if (predictor_.num_parts() != 5) {
-    throw Error(ErrorCode::kModelInvalid, "shape predictor " + shape_predictor_path.string() +
-                                              " is not the 5-point model");
+    throw Error(ErrorCode::kModelInvalid,
+                "shape predictor " + shape_predictor_path.string() + " is not the 5-point model");
   }
 }
 
@@ -89,7 +89,8 @@ AlignedFace FaceAligner::Align(const cv::Mat& bgr, const Detection& detection) c
   const dlib::full_object_detection shape = predictor_(image, rect);
 
   AlignedFace aligned;
-  for (unsigned long i = 0; i < shape.num_parts(); ++i) aligned.shape_points[i] = ToPoint(shape.part(i));
+  for (unsigned long i = 0; i < shape.num_parts(); ++i)
+    aligned.shape_points[i] = ToPoint(shape.part(i));
   aligned.landmarks = LandmarksFromShape(aligned.shape_points);
   dlib::extract_image_chip(image, dlib::get_face_chip_details(shape, kChipSize, kChipPadding),
                            aligned.chip);

@@ -22,9 +22,9 @@ constexpr int kChipSize = 150;
 constexpr double kChipPadding = 0.25;
 
 struct AlignedFace {
-  FaceChip chip;                         // kChipSize x kChipSize RGB
+  FaceChip chip;                          // kChipSize x kChipSize RGB
   std::array<Point2f, 5> shape_points{};  // dlib's 5 points: eye corners x4, nose base
-  Landmarks landmarks{};                 // derived YuNet-order landmarks (eyes, nose, mouth)
+  Landmarks landmarks{};                  // derived YuNet-order landmarks (eyes, nose, mouth)
 };
 
 // YuNet-order landmarks (see core/face.h) derived from dlib's 5 shape points.

@@ -5,9 +5,9 @@
 namespace facetrace::cli {
 
 // Exit statuses (README, "Exit codes").
-constexpr int kExitOk = 0;           // every input processed
-constexpr int kExitFatal = 1;        // usage error or fatal error (nothing or little done)
-constexpr int kExitSomeFailed = 2;   // some inputs failed; each was reported
+constexpr int kExitOk = 0;          // every input processed
+constexpr int kExitFatal = 1;       // usage error or fatal error (nothing or little done)
+constexpr int kExitSomeFailed = 2;  // some inputs failed; each was reported
 
 int Run(int argc, char** argv);
 

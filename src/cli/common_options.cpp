@@ -15,7 +15,8 @@ PipelineOptions CommonOptions::ToPipelineOptions() const {
 }
 
 void AddPipelineOptions(CLI::App& command, CommonOptions& options) {
-  command.add_option("--models", options.models, "Folder holding the model files (default: found automatically)");
+  command.add_option("--models", options.models,
+                     "Folder holding the model files (default: found automatically)");
   command.add_option("--detector", options.detector, "Face detector")
       ->check(CLI::IsMember(FaceDetectorNames()))
       ->capture_default_str();

@@ -32,7 +32,8 @@ void WriteOverlay(const ImageFaces& faces, const std::string& out) {
   } catch (const cv::Exception& e) {
     throw Error(ErrorCode::kIo, "cannot write " + out + ": " + e.what());
   }
-  if (!written) throw Error(ErrorCode::kIo, "cannot write " + out + " (unknown extension or unwritable)");
+  if (!written)
+    throw Error(ErrorCode::kIo, "cannot write " + out + " (unknown extension or unwritable)");
 }
 
 int RunDetect(const DetectArgs& args) {
@@ -58,8 +59,7 @@ int RunDetect(const DetectArgs& args) {
       ++failed;
       std::fprintf(stderr, "%s\n", e.what());
     }
-    std::cout << JsonLine(DetectResultToJson(result))
-              << "\n";
+    std::cout << JsonLine(DetectResultToJson(result)) << "\n";
   }
   return failed > 0 ? kExitSomeFailed : kExitOk;
 }
@@ -68,7 +68,8 @@ int RunDetect(const DetectArgs& args) {
 
 void RegisterDetect(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<DetectArgs>();
-  CLI::App* cmd = app.add_subcommand("detect", "Find faces (box, landmarks, quality) without searching");
+  CLI::App* cmd =
+      app.add_subcommand("detect", "Find faces (box, landmarks, quality) without searching");
   cmd->add_option("PATH", args->inputs, "Photos or folders")->required();
   cmd->add_option("--draw", args->draw, "Write the photo with faces outlined to this file");
   AddPipelineOptions(*cmd, args->common);

@@ -37,7 +37,8 @@ int RunEmbed(const EmbedArgs& args) {
 
 void RegisterEmbed(CLI::App& app, CommandAction& action) {
   auto args = std::make_shared<EmbedArgs>();
-  CLI::App* cmd = app.add_subcommand("embed", "Detect faces and print their embeddings as JSON lines");
+  CLI::App* cmd =
+      app.add_subcommand("embed", "Detect faces and print their embeddings as JSON lines");
   cmd->add_flag("--json", args->json, "JSON lines output (the only format)");
   cmd->add_option("PATH", args->inputs, "Photos or folders")->required();
   AddPipelineOptions(*cmd, args->common);

@@ -22,10 +22,14 @@ struct EnrollArgs {
 
 const char* StatusWord(EnrollStatus status) {
   switch (status) {
-    case EnrollStatus::kEnrolled: return "enrolled";
-    case EnrollStatus::kAlreadyPresent: return "already present";
-    case EnrollStatus::kNoFace: return "no face";
-    case EnrollStatus::kFailed: return "failed";
+    case EnrollStatus::kEnrolled:
+      return "enrolled";
+    case EnrollStatus::kAlreadyPresent:
+      return "already present";
+    case EnrollStatus::kNoFace:
+      return "no face";
+    case EnrollStatus::kFailed:
+      return "failed";
   }
   return "?";
 }
@@ -70,8 +74,10 @@ void RegisterEnroll(CLI::App& app, CommandAction& action) {
       "Add gallery photos: DIR holds one sub-folder per identity (folder name = identity name), "
       "or --manifest FILE.csv with columns identity,image[,source,metadata...]. Idempotent.");
   cmd->add_option("--db", args->db, "Catalog database file (created if absent)")->required();
-  auto* folder = cmd->add_option("DIR", args->folder, "Gallery folder")->check(CLI::ExistingDirectory);
-  auto* manifest = cmd->add_option("--manifest", args->manifest, "CSV manifest")->check(CLI::ExistingFile);
+  auto* folder =
+      cmd->add_option("DIR", args->folder, "Gallery folder")->check(CLI::ExistingDirectory);
+  auto* manifest =
+      cmd->add_option("--manifest", args->manifest, "CSV manifest")->check(CLI::ExistingFile);
   folder->excludes(manifest);
   cmd->add_flag("--quiet", args->quiet, "No summary line");
   AddPipelineOptions(*cmd, args->common);

@@ -55,7 +55,8 @@ int RunIdentify(const IdentifyArgs& args) {
       std::fprintf(stderr, "%s\n", result.error.c_str());
     }
     std::vector<std::vector<Candidate>> candidates;
-    for (const Face& face : result.faces) candidates.push_back(gallery->Search(face.embedding, args.top_k));
+    for (const Face& face : result.faces)
+      candidates.push_back(gallery->Search(face.embedding, args.top_k));
     if (!args.json) {
       PrintTable(result, candidates);
       return;
@@ -72,7 +73,9 @@ void RegisterIdentify(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand(
       "identify", "Search the gallery for every face in the given photos (files or folders)");
   cmd->add_option("--db", args->db, "Catalog database file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--top-k", args->top_k, "Candidates per face")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_option("--top-k", args->top_k, "Candidates per face")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "One JSON object per input image per line");
   cmd->add_option("PATH", args->inputs, "Photos or folders")->required();
   AddPipelineOptions(*cmd, args->common);

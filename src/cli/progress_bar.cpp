@@ -25,10 +25,11 @@ void ProgressBar::Update(size_t done, size_t total) {
   const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(kWidth * done / total);
-  std::fputs(fmt::format("\r{} [{}{}] {}/{} {:.1f}/s ETA {:.0f}s ", label_, std::string(filled, '#'),
-                         std::string(kWidth - filled, ' '), done, total, rate, eta)
-                 .c_str(),
-             stderr);
+  std::fputs(
+      fmt::format("\r{} [{}{}] {}/{} {:.1f}/s ETA {:.0f}s ", label_, std::string(filled, '#'),
+                  std::string(kWidth - filled, ' '), done, total, rate, eta)
+          .c_str(),
+      stderr);
   std::fflush(stderr);
   drawn_ = true;
 }

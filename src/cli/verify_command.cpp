@@ -52,10 +52,10 @@ int RunVerify(const VerifyArgs& args) {
                            {"score", MatchScore(distance, args.threshold)}})
               << "\n";
   } else {
-    std::cout << fmt::format("{} (distance {:.3f}, threshold {:.2f}, score {:.3f})\n",
-                             same ? "same person (candidate match: needs human review)"
-                                  : "different people",
-                             distance, args.threshold, MatchScore(distance, args.threshold));
+    std::cout << fmt::format(
+        "{} (distance {:.3f}, threshold {:.2f}, score {:.3f})\n",
+        same ? "same person (candidate match: needs human review)" : "different people", distance,
+        args.threshold, MatchScore(distance, args.threshold));
   }
   return kExitOk;
 }

@@ -12,19 +12,19 @@
 namespace facetrace {
 
 enum class ErrorCode {
-  kInvalidArgument,  // caller passed something meaningless (bad option, bad name)
-  kNotFound,         // a file, identity or record that should exist does not
-  kIo,               // the OS refused a read or write (permissions, disk full, ...)
-  kEmptyFile,        // zero-byte input
+  kInvalidArgument,    // caller passed something meaningless (bad option, bad name)
+  kNotFound,           // a file, identity or record that should exist does not
+  kIo,                 // the OS refused a read or write (permissions, disk full, ...)
+  kEmptyFile,          // zero-byte input
   kUnsupportedFormat,  // bytes are not an image format we can decode
-  kCorruptImage,     // recognised format, but the decoder failed (truncated, damaged)
-  kImageTooLarge,    // pixel count above the configured limit, refused from the header
-  kModelMissing,     // a model file is absent or fails its checksum
-  kModelInvalid,     // a model file exists but cannot be loaded
-  kDatabase,         // SQLite reported an error
-  kIndex,            // FAISS reported an error or the index is inconsistent
-  kNoFace,           // no face could be found where one was required
-  kInternal,         // a bug: an invariant did not hold
+  kCorruptImage,       // recognised format, but the decoder failed (truncated, damaged)
+  kImageTooLarge,      // pixel count above the configured limit, refused from the header
+  kModelMissing,       // a model file is absent or fails its checksum
+  kModelInvalid,       // a model file exists but cannot be loaded
+  kDatabase,           // SQLite reported an error
+  kIndex,              // FAISS reported an error or the index is inconsistent
+  kNoFace,             // no face could be found where one was required
+  kInternal,           // a bug: an invariant did not hold
 };
 
 // Stable lower-case name of a code, used in JSON output and logs.
@@ -32,8 +32,7 @@ std::string_view ErrorCodeName(ErrorCode code);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
 
   ErrorCode code() const { return code_; }
 

@@ -35,7 +35,7 @@ using Landmarks = std::array<Point2f, kLandmarkCount>;
 
 struct Detection {
   Box box;
-  float score = 0;       // detector confidence; scale depends on the detector, clamp to [0,1]
+  float score = 0;        // detector confidence; scale depends on the detector, clamp to [0,1]
   Landmarks landmarks{};  // may be estimated from the box where a detector has none
   bool has_landmarks = false;
 };

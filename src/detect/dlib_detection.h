@@ -1,7 +1,9 @@
-// What dlib's two detectors (HOG and MMOD) share: the view they run on and the mapping of
-// their rectangles back to the photo. Each has a smallest face it can see (its window), so the
-// photo is enlarged until DetectorOptions::min_face_size reaches it, within a pixel budget
-// (HOG on a 16 MP upscale would take minutes); tight crops are padded and upscaled.
+// What dlib's two detectors (HOG and MMOD) share: the one view they run on, and their
+// rectangles as Detections. dlib scans its own image pyramid inside that view, from the
+// detector's window (its smallest face) up, so no tiling: the view only has to enlarge the photo
+// until DetectorOptions::min_face_size reaches the window, within a pixel budget (both detectors
+// are slow on a CPU: HOG on a 16 MP upscale would take a minute). Small images, possibly tight
+// face crops, are padded crop views instead (see scaled_view.h).
 #pragma once
 
 #include <vector>
@@ -9,35 +11,34 @@
 #include <dlib/geometry/rectangle.h>
 #include <opencv2/core.hpp>
 
-#include "detect/face_detector.h"
-#include "detect/scaled_view.h"
+#include "core/face.h"
+#include "detect/pyramid_plan.h"
 
 namespace facetrace {
 
-struct DlibRect {
-  dlib::rectangle rect;
-  double margin;  // the detector's confidence: 0 at its decision boundary
+struct DlibReach {
+  double window;           // the smallest face the detector finds, px
+  double max_view_pixels;  // the view's pixel budget
+  CropViewRule crop;
 };
 
-// The view for a detector whose smallest face is `native_min` px, kept under
-// `max_view_pixels`.
-ScaledView DlibDetectorView(const cv::Mat& bgr, int min_face, double native_min,
-                            double max_view_pixels);
+// The plan (see pyramid_plan.h) of a dlib detector for an `image`: one view, see above.
+std::vector<PyramidLevel> PlanDlibView(cv::Size image, int min_face_size, const DlibReach& reach);
 
-// Detections in `bgr` coordinates from rectangles found in `view`, finished as every
-// detector's are (see FinishDetections).
-std::vector<Detection> DetectionsFromDlib(const std::vector<DlibRect>& found,
-                                          const ScaledView& view, const cv::Mat& bgr,
-                                          const DetectorOptions& options);
+// The view scale at which faces of `min_face` px reach the `window`, limited so the view stays
+// under `max_view_pixels`; a photo that fits the budget is never shrunk.
+double ScaleForMinFace(cv::Size image, int min_face, double window, double max_view_pixels);
 
-// The view scale at which faces of `min_face` px become `native_min` px, limited so the view
-// stays under `max_view_pixels` (and never shrinks a photo that fits the budget).
-double ScaleForMinFace(const cv::Mat& bgr, int min_face, double native_min, double max_view_pixels);
+// Whether a face as small as the reach's window fits in `view` (dlib's networks fail on, and its
+// scanners have nothing to find in, views narrower than their window).
+bool FitsWindow(const cv::Mat& view, const DlibReach& reach);
 
-// Maps a margin to (0,1), 0.5 at the decision boundary.
+// A detector margin (0 at the decision boundary, larger is surer) as a score in (0,1): the
+// logistic 1 / (1 + exp(-2 margin)), so the boundary is 0.5, margin 1 is 0.88 and 2 is 0.98.
+// HOG's and MMOD's margins for real faces lie mostly in 0..3, where this stays discriminative.
 float MarginToScore(double margin);
 
-// Throws Error(kInvalidArgument) unless `bgr` is a non-empty 8-bit BGR image.
-void RequireBgr(const cv::Mat& bgr, const char* detector);
+// A dlib rectangle (inclusive corners) with its margin, as a Detection without landmarks.
+Detection DetectionFromDlib(const dlib::rectangle& rect, double margin);
 
 }  // namespace facetrace

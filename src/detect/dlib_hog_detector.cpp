@@ -3,29 +3,44 @@
 #include <dlib/opencv/cv_image.h>
 
 #include "detect/dlib_detection.h"
+#include "detect/view_runner.h"
 
 namespace facetrace {
 
 namespace {
 
-constexpr double kHogMinFace = 80;      // dlib's HOG window
-constexpr double kMaxViewPixels = 8e6;  // ~1 s of HOG on one core
+constexpr DlibReach kReach = {
+    .window = 80,
+    .max_view_pixels = 8e6,  // HOG: ~0.1 s per megapixel of view
+    // HOG's crop rates barely move with the view side (160-400 px): YuNet's choice.
+    .crop = {.small_image_side = 320, .view_side = 288},
+};
+
+// get_frontal_face_detector() deserializes the model (~0.25 s); copies of it cost ~1 ms.
+const dlib::frontal_face_detector& Prototype() {
+  static const dlib::frontal_face_detector prototype = dlib::get_frontal_face_detector();
+  return prototype;
+}
 
 }  // namespace
 
 DlibHogDetector::DlibHogDetector(const DetectorOptions& options)
-    : detector_(dlib::get_frontal_face_detector()), options_(options) {}
+    : detector_(Prototype()), options_(options) {}
+
+std::vector<Detection> DlibHogDetector::DetectInView(const cv::Mat& view) {
+  if (!FitsWindow(view, kReach)) return {};
+  std::vector<dlib::rect_detection> raw;
+  detector_(dlib::cv_image<dlib::bgr_pixel>(view), raw, 0.0);  // no copy of the pixels
+  std::vector<Detection> detections;
+  for (const dlib::rect_detection& r : raw) {
+    detections.push_back(DetectionFromDlib(r.rect, r.detection_confidence));
+  }
+  return detections;
+}
 
 std::vector<Detection> DlibHogDetector::Detect(const cv::Mat& bgr) {
-  RequireBgr(bgr, "HOG");
-  const ScaledView view =
-      DlibDetectorView(bgr, options_.min_face_size, kHogMinFace, kMaxViewPixels);
-  const dlib::cv_image<dlib::bgr_pixel> image(view.image);
-  std::vector<dlib::rect_detection> raw;
-  detector_(image, raw, 0.0);
-  std::vector<DlibRect> found;
-  for (const auto& r : raw) found.push_back({r.rect, r.detection_confidence});
-  return DetectionsFromDlib(found, view, bgr, options_);
+  return DetectInLevels("HOG", bgr, PlanDlibView(bgr.size(), options_.min_face_size, kReach),
+                        options_, [this](const cv::Mat& view) { return DetectInView(view); });
 }
 
 }  // namespace facetrace

@@ -1,7 +1,8 @@
-// dlib's HOG + linear SVM frontal face detector. It finds frontal faces of >= ~80 px, so the
-// photo is enlarged enough to reach DetectorOptions::min_face_size (within a pixel budget:
-// HOG on a 16 MP upscale would take minutes). Tight crops are padded and upscaled. It gives no
-// landmarks: the aligner's shape predictor supplies them.
+// dlib's HOG + linear SVM frontal face detector (get_frontal_face_detector). Its window finds
+// frontal faces of ~80 px and up, so the view enlarges the photo until
+// DetectorOptions::min_face_size reaches 80 px (within a pixel budget; see dlib_detection.h).
+// Scores: the SVM margin through MarginToScore; every detection has margin >= 0 (score >= 0.5).
+// It gives no landmarks: the aligner's shape predictor supplies them.
 #pragma once
 
 #include <string>
@@ -20,6 +21,8 @@ class DlibHogDetector : public FaceDetector {
   std::string name() const override { return "hog"; }
 
  private:
+  std::vector<Detection> DetectInView(const cv::Mat& view);
+
   dlib::frontal_face_detector detector_;
   DetectorOptions options_;
 };

@@ -4,9 +4,11 @@
 //   std::vector<Detection> faces = detector->Detect(bgr);
 //
 // Names: "yunet" (default; OpenCV DNN, 5 landmarks), "hog" (dlib HOG+SVM), "mmod" (dlib CNN).
-// Every implementation finds faces from ~20 px in multi-megapixel photos (by tiling or a
-// pyramid) up to tight face crops that fill the whole image (by padding and upscaling), and
-// returns boxes in the input image's coordinates, best score first.
+// Every implementation finds faces from DetectorOptions::min_face_size (YuNet: in photos of any
+// size, by a pyramid of tiled views; HOG and MMOD: as far as their pixel budget allows) up to
+// tight face crops that fill the whole image (by padding and upscaling), and returns boxes in
+// the input image's coordinates, clipped to it, best score first. Only YuNet gives landmarks.
+// Design and measurements: pyramid_plan.h, scaled_view.h, view_runner.h, yunet_detector.h.
 //
 // Instances are not thread-safe: give each worker thread its own.
 #pragma once
@@ -45,11 +47,20 @@ std::unique_ptr<FaceDetector> CreateFaceDetector(const std::string& name, const 
 std::vector<std::string> FaceDetectorNames();
 
 // What every detector does last: drops faces smaller than options.min_face_size, then
-// non-maximum suppression; best score first.
+// non-maximum suppression, then boxes lying kFragmentInside inside a better one; best score
+// first.
 std::vector<Detection> FinishDetections(std::vector<Detection> detections,
                                         const DetectorOptions& options);
 
-// Greedy non-maximum suppression: keeps the highest-scoring box of each overlapping group.
+// Greedy non-maximum suppression: keeps the highest-scoring box of each overlapping group
+// (boxes overlapping a kept one at IoU > `iou` are dropped).
 std::vector<Detection> NonMaximumSuppression(std::vector<Detection> detections, float iou);
+
+// Greedy suppression of boxes of which at least `fraction` of the area lies inside a
+// better-scoring kept box. Faces do not contain faces: such a box is a fragment of a face (an
+// eye and brow of a close-up) that the network took for one, which IoU misses (a box inside one
+// of 4x its area has IoU 0.25).
+std::vector<Detection> SuppressContained(std::vector<Detection> detections, float fraction);
+constexpr float kFragmentInside = 0.8f;
 
 }  // namespace facetrace

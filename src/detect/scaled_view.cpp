@@ -2,10 +2,37 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
 namespace facetrace {
+
+namespace {
+
+cv::Mat Resized(const cv::Mat& bgr, double scale) {
+  if (std::abs(scale - 1.0) < 1e-9) return bgr;
+  const cv::Size size(std::max(1, static_cast<int>(std::lround(bgr.cols * scale))),
+                      std::max(1, static_cast<int>(std::lround(bgr.rows * scale))));
+  cv::Mat out;
+  cv::resize(bgr, out, size, 0, 0, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+
+cv::Mat EqualizedLuminance(const cv::Mat& bgr) {
+  cv::Mat ycrcb;
+  cv::cvtColor(bgr, ycrcb, cv::COLOR_BGR2YCrCb);
+  std::vector<cv::Mat> channels;
+  cv::split(ycrcb, channels);
+  // A 4x4 grid: a face crop's halves (lit and shadowed) get their own mapping.
+  cv::createCLAHE(2.0, cv::Size(4, 4))->apply(channels[0], channels[0]);
+  cv::merge(channels, ycrcb);
+  cv::Mat out;
+  cv::cvtColor(ycrcb, out, cv::COLOR_YCrCb2BGR);
+  return out;
+}
+
+}  // namespace
 
 Detection ScaledView::ToOriginal(const Detection& d, int width, int height) const {
   auto x_of = [&](float v) { return static_cast<float>(v / scale - pad_x); };
@@ -24,28 +51,26 @@ Detection ScaledView::ToOriginal(const Detection& d, int width, int height) cons
 
 ScaledView MakeScaledView(const cv::Mat& bgr, double scale) {
   ScaledView view;
+  view.image = Resized(bgr, scale);
   view.scale = scale;
-  if (std::abs(scale - 1.0) < 1e-9) {
-    view.image = bgr;
-    return view;
-  }
-  cv::resize(bgr, view.image, cv::Size(), scale, scale,
-             scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
   return view;
 }
 
-ScaledView MakePaddedView(const cv::Mat& bgr, double pad_fraction, int target_side) {
-  const int px = static_cast<int>(std::lround(bgr.cols * pad_fraction));
-  const int py = static_cast<int>(std::lround(bgr.rows * pad_fraction));
-  cv::Mat padded;
-  cv::copyMakeBorder(bgr, padded, py, py, px, px, cv::BORDER_REPLICATE);
-  ScaledView view =
-      MakeScaledView(padded, static_cast<double>(target_side) / std::max(padded.cols, padded.rows));
-  view.pad_x = px;
-  view.pad_y = py;
-  return view;
+double CropViewScale(cv::Size image, int view_side) {
+  return view_side / (std::max({image.width, image.height, 1}) * (1 + 2 * kCropPadding));
 }
 
-bool LooksLikeFaceCrop(const cv::Mat& bgr) { return std::max(bgr.cols, bgr.rows) <= 256; }
+ScaledView MakeCropView(const cv::Mat& bgr, double scale, Contrast contrast) {
+  // Resize first and pad after: cheaper, and the equalisation sees only the image.
+  ScaledView view = MakeScaledView(bgr, scale);
+  if (contrast == Contrast::kEqualized) view.image = EqualizedLuminance(view.image);
+  const int px = static_cast<int>(std::lround(view.image.cols * kCropPadding));
+  const int py = static_cast<int>(std::lround(view.image.rows * kCropPadding));
+  cv::copyMakeBorder(view.image, view.image, py, py, px, px, cv::BORDER_CONSTANT,
+                     cv::Scalar::all(0));
+  view.pad_x = px / view.scale;
+  view.pad_y = py / view.scale;
+  return view;
+}
 
 }  // namespace facetrace

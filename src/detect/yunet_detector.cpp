@@ -2,68 +2,56 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
+
+#include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
-#include "detect/scaled_view.h"
+#include "detect/view_runner.h"
 
 namespace facetrace {
 
 namespace {
 
 constexpr int kStrides[] = {8, 16, 32};
-// Face side, in network-input px, that YuNet finds reliably (14 px missed a 22 px face in
-// TinyFacesTest; 20 px finds all).
-constexpr double kSmallestFace = 20.0;
-constexpr int kTileOverlap = 160;     // > the largest face a fine level must catch whole
-constexpr double kCropPadding = 0.3;  // of a tight crop's size, on every side
-constexpr int kCropViewSide = 320;    // a padded crop's long side in the view
+constexpr int kInputAlign = 32;  // the coarsest stride: input sides are multiples of it
 
-// The decoded outputs of one stride, as the YuNet README describes them.
+// One stride's outputs, one row per cell of the (rows x cols) grid, row-major.
 struct StrideOutputs {
-  const float* cls;
-  const float* obj;
-  const float* bbox;
-  const float* kps;
+  int stride;
+  int rows;
+  int cols;
+  const float* cls;   // 1 per cell
+  const float* obj;   // 1 per cell
+  const float* bbox;  // 4 per cell: dx, dy (centre, in cells), log w, log h (in strides)
+  const float* kps;   // 10 per cell: x, y of 5 landmarks, in cells
 };
 
-void DecodeStride(const StrideOutputs& out, int stride, int valid_w, int valid_h, float min_score,
+// Appends the cells scoring at least `min_score` whose centre lies inside the `valid` region
+// (not in the padding that rounded the input up to the grid).
+void DecodeStride(const StrideOutputs& out, cv::Size valid, float min_score,
                   std::vector<Detection>& detections) {
-  const int cols = YunetDetector::kInputSide / stride, rows = YunetDetector::kInputSide / stride;
-  for (int r = 0; r < rows; ++r) {
-    for (int c = 0; c < cols; ++c) {
-      const int i = r * cols + c;
+  const float s = static_cast<float>(out.stride);
+  for (int r = 0; r < out.rows; ++r) {
+    for (int c = 0; c < out.cols; ++c) {
+      const int i = r * out.cols + c;
       const float score =
           std::sqrt(std::clamp(out.cls[i], 0.0f, 1.0f) * std::clamp(out.obj[i], 0.0f, 1.0f));
       if (score < min_score) continue;
       const float* b = out.bbox + 4 * i;
-      const float cx = (c + b[0]) * stride, cy = (r + b[1]) * stride;
-      const float w = std::exp(b[2]) * stride, h = std::exp(b[3]) * stride;
-      if (cx >= valid_w || cy >= valid_h) continue;  // centred on the letterbox padding
+      const float cx = (c + b[0]) * s, cy = (r + b[1]) * s;
+      if (cx >= valid.width || cy >= valid.height) continue;
+      const float w = std::exp(b[2]) * s, h = std::exp(b[3]) * s;
       Detection d;
       d.box = {cx - w / 2, cy - h / 2, w, h};
       d.score = score;
       d.has_landmarks = true;
-      const float* k = out.kps + 10 * i;
-      for (int p = 0; p < kLandmarkCount; ++p)
-        d.landmarks[p] = {(c + k[2 * p]) * stride, (r + k[2 * p + 1]) * stride};
+      const float* k = out.kps + 2 * kLandmarkCount * i;
+      for (int p = 0; p < kLandmarkCount; ++p) {
+        d.landmarks[p] = {(c + k[2 * p]) * s, (r + k[2 * p + 1]) * s};
+      }
       detections.push_back(d);
     }
   }
-}
-
-// Start offsets of tiles of `tile` px covering `length` px with `overlap` px shared.
-std::vector<int> TileStarts(int length, int tile, int overlap) {
-  std::vector<int> starts;
-  if (length <= tile) return {0};
-  for (int s = 0;; s += tile - overlap) {
-    if (s + tile >= length) {
-      starts.push_back(length - tile);
-      break;
-    }
-    starts.push_back(s);
-  }
-  return starts;
 }
 
 Detection Shifted(Detection d, float dx, float dy) {
@@ -76,7 +64,27 @@ Detection Shifted(Detection d, float dx, float dy) {
   return d;
 }
 
+// Rows of `out` (an N x k blob), checked against the grid the decoder assumes.
+const float* Checked(const cv::Mat& out, int cells, int per_cell) {
+  if (out.total() != static_cast<size_t>(cells) * per_cell || out.type() != CV_32F) {
+    throw Error(ErrorCode::kModelInvalid, "YuNet output has an unexpected shape");
+  }
+  return out.ptr<float>();
+}
+
 }  // namespace
+
+const DetectorReach YunetDetector::kReach = {
+    .smallest_face = 20,  // 0.92 found at 20 px, see the header
+    .view_side = 640,     // per pixel the cheapest size here (640: 88 ns, 320: 97, 960: 107)
+    .tile_overlap = 128,  // >= 80 + 2 * 8: a kept face, clear of the shared edges
+    .fine_max_face = 80,  // >= 32 px at the next coarser level, where YuNet finds 0.98
+    // 300 px faces: 0.98 found; faces filling a 640 px view: fragments (an eye and brow).
+    .whole_max_face = 320,
+    .max_upscale = 2,  // enlarging further adds pixels, not detail
+    // Crops found (of 2,000, see scaled_view.h) peaked at 288-320 px views; 288 is faster.
+    .crop = {.small_image_side = 320, .view_side = 288},
+};
 
 YunetDetector::YunetDetector(const std::filesystem::path& model, const DetectorOptions& options)
     : options_(options) {
@@ -86,81 +94,55 @@ YunetDetector::YunetDetector(const std::filesystem::path& model, const DetectorO
     throw Error(ErrorCode::kModelInvalid,
                 "cannot load YuNet model " + model.string() + ": " + e.what());
   }
-  if (net_.empty())
+  if (net_.empty()) {
     throw Error(ErrorCode::kModelInvalid, "cannot load YuNet model " + model.string());
+  }
   net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
   net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
   for (const char* kind : {"cls", "obj", "bbox", "kps"}) {
-    for (int stride : kStrides)
-      output_names_.push_back(std::string(kind) + "_" + std::to_string(stride));
+    for (int stride : kStrides) output_names_.push_back(kind + ("_" + std::to_string(stride)));
   }
 }
 
-std::vector<Detection> YunetDetector::RunTile(const cv::Mat& tile) {
-  cv::Mat canvas(kInputSide, kInputSide, CV_8UC3, cv::Scalar::all(0));
-  tile.copyTo(canvas(cv::Rect(0, 0, tile.cols, tile.rows)));
+std::vector<Detection> YunetDetector::RunNetwork(const cv::Mat& region) {
+  const int width = (region.cols + kInputAlign - 1) / kInputAlign * kInputAlign;
+  const int height = (region.rows + kInputAlign - 1) / kInputAlign * kInputAlign;
+  cv::Mat input;
+  cv::copyMakeBorder(region, input, 0, height - region.rows, 0, width - region.cols,
+                     cv::BORDER_CONSTANT, cv::Scalar::all(0));
   std::vector<cv::Mat> outs;
-  try {
-    net_.setInput(cv::dnn::blobFromImage(canvas));  // BGR, 0..255, no mean or scale
-    net_.forward(outs, output_names_);
-  } catch (const cv::Exception& e) {
-    throw Error(ErrorCode::kInternal, std::string("YuNet inference failed: ") + e.what());
-  }
+  net_.setInput(cv::dnn::blobFromImage(input));  // BGR, 0..255, no mean or scale
+  net_.forward(outs, output_names_);
   std::vector<Detection> detections;
   for (size_t s = 0; s < std::size(kStrides); ++s) {
-    const StrideOutputs out{outs[s].ptr<float>(), outs[3 + s].ptr<float>(),
-                            outs[6 + s].ptr<float>(), outs[9 + s].ptr<float>()};
-    DecodeStride(out, kStrides[s], tile.cols, tile.rows, options_.min_score, detections);
+    const int rows = height / kStrides[s], cols = width / kStrides[s], cells = rows * cols;
+    const StrideOutputs out{kStrides[s],
+                            rows,
+                            cols,
+                            Checked(outs[s], cells, 1),
+                            Checked(outs[3 + s], cells, 1),
+                            Checked(outs[6 + s], cells, 4),
+                            Checked(outs[9 + s], cells, 2 * kLandmarkCount)};
+    DecodeStride(out, region.size(), options_.min_score, detections);
   }
   return detections;
 }
 
-std::vector<Detection> YunetDetector::DetectInView(const cv::Mat& view) {
+std::vector<Detection> YunetDetector::DetectTiled(const cv::Mat& view) {
   std::vector<Detection> detections;
-  for (int y : TileStarts(view.rows, kInputSide, kTileOverlap)) {
-    for (int x : TileStarts(view.cols, kInputSide, kTileOverlap)) {
-      const cv::Rect region(x, y, std::min(kInputSide, view.cols - x),
-                            std::min(kInputSide, view.rows - y));
-      for (const Detection& d : RunTile(view(region))) {
-        detections.push_back(Shifted(d, static_cast<float>(x), static_cast<float>(y)));
-      }
+  for (const cv::Rect& tile :
+       PlanTiles(view.size(), kReach.view_side, kReach.tile_overlap, kInputAlign)) {
+    for (const Detection& d : RunNetwork(view(tile))) {
+      if (NearInnerTileEdge(d.box, tile, view.size())) continue;
+      detections.push_back(Shifted(d, static_cast<float>(tile.x), static_cast<float>(tile.y)));
     }
   }
   return detections;
 }
 
 std::vector<Detection> YunetDetector::Detect(const cv::Mat& bgr) {
-  if (bgr.empty() || bgr.type() != CV_8UC3) {
-    throw Error(ErrorCode::kInvalidArgument, "YuNet expects a non-empty 8-bit BGR image");
-  }
-  std::vector<Detection> found;
-  // `max_side`: the largest face (in view px) a level keeps. A fine level cuts big faces into
-  // tiles and "finds" their fragments (an eye, a cheek) as faces; any face bigger than twice
-  // the next coarser level's smallest is found whole there, so fine levels keep small ones.
-  auto collect = [&](const ScaledView& view, float max_side) {
-    for (const Detection& d : DetectInView(view.image)) {
-      if (std::max(d.box.width, d.box.height) > max_side) continue;
-      const Detection mapped = view.ToOriginal(d, bgr.cols, bgr.rows);
-      if (mapped.box.area() > 0) found.push_back(mapped);
-    }
-  };
-  constexpr float kAnySize = std::numeric_limits<float>::max();
-  if (LooksLikeFaceCrop(bgr)) {
-    collect(MakePaddedView(bgr, kCropPadding, kCropViewSide), kAnySize);
-    return FinishDetections(std::move(found), options_);
-  }
-  const double long_side = std::max(bgr.cols, bgr.rows);
-  const double coarsest = std::min(1.0, kInputSide / long_side);
-  // The finest level makes a min_face_size face ~kSmallestFace px; never enlarge the photo
-  // past 1:1 unless faces that small require it.
-  const double finest =
-      std::max(coarsest, std::min(2.0, kSmallestFace / std::max(1, options_.min_face_size)));
-  // Levels from the finest down, halving, until the whole photo fits one input.
-  for (double scale = finest; scale > coarsest * 1.25; scale /= 2) {
-    collect(MakeScaledView(bgr, scale), static_cast<float>(4 * kSmallestFace));
-  }
-  collect(MakeScaledView(bgr, coarsest), kAnySize);
-  return FinishDetections(std::move(found), options_);
+  return DetectInLevels("YuNet", bgr, PlanPyramid(bgr.size(), options_.min_face_size, kReach),
+                        options_, [this](const cv::Mat& view) { return DetectTiled(view); });
 }
 
 }  // namespace facetrace

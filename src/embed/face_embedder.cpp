@@ -43,10 +43,10 @@ template <typename SUBNET>
 using alevel4 = ares<32, ares<32, ares<32, SUBNET>>>;
 
 using anet_type = dlib::loss_metric<dlib::fc_no_bias<
-    128,
-    dlib::avg_pool_everything<alevel0<alevel1<alevel2<alevel3<alevel4<dlib::max_pool<
-        3, 3, 2, 2,
-        dlib::relu<dlib::affine<dlib::con<32, 7, 7, 2, 2, dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
+    128, dlib::avg_pool_everything<alevel0<alevel1<alevel2<alevel3<alevel4<dlib::max_pool<
+             3, 3, 2, 2,
+             dlib::relu<dlib::affine<
+                 dlib::con<32, 7, 7, 2, 2, dlib::input_rgb_image_sized<150>>>>>>>>>>>>>;
 
 Embedding ToEmbedding(const dlib::matrix<float, 0, 1>& v) { return Embedding(v.begin(), v.end()); }
 
@@ -88,7 +88,8 @@ std::vector<Embedding> FaceEmbedder::Embed(const std::vector<FaceChip>& chips) {
   std::vector<FaceChip> flipped(chips.size());
   for (size_t i = 0; i < chips.size(); ++i) flipped[i] = dlib::fliplr(chips[i]);
   const std::vector<dlib::matrix<float, 0, 1>> mirror = net_->net(flipped, batch);
-  for (size_t i = 0; i < chips.size(); ++i) out.push_back(ToEmbedding((plain[i] + mirror[i]) * 0.5f));
+  for (size_t i = 0; i < chips.size(); ++i)
+    out.push_back(ToEmbedding((plain[i] + mirror[i]) * 0.5f));
   return out;
 }
 

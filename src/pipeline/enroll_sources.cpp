@@ -73,10 +73,10 @@ std::vector<std::vector<std::string>> ParseCsv(const fs::path& path) {
     throw Error(ErrorCode::kInternal, "cannot initialise the CSV parser");
   }
   CsvRows rows;
-  const size_t parsed = csv_parse(&parser, text.data(), text.size(), CsvRows::OnField,
-                                  CsvRows::OnRowEnd, &rows);
-  const bool ok = parsed == text.size() &&
-                  csv_fini(&parser, CsvRows::OnField, CsvRows::OnRowEnd, &rows) == 0;
+  const size_t parsed =
+      csv_parse(&parser, text.data(), text.size(), CsvRows::OnField, CsvRows::OnRowEnd, &rows);
+  const bool ok =
+      parsed == text.size() && csv_fini(&parser, CsvRows::OnField, CsvRows::OnRowEnd, &rows) == 0;
   const std::string message = ok ? "" : csv_strerror(csv_error(&parser));
   csv_free(&parser);
   if (!ok) {
@@ -96,27 +96,32 @@ int ColumnIndex(const std::vector<std::string>& header, const std::string& name)
 
 std::vector<EnrollItem> ItemsFromManifest(const fs::path& csv_path) {
   const auto rows = ParseCsv(csv_path);
-  if (rows.empty()) throw Error(ErrorCode::kInvalidArgument, "manifest " + csv_path.string() + " is empty");
+  if (rows.empty())
+    throw Error(ErrorCode::kInvalidArgument, "manifest " + csv_path.string() + " is empty");
   const std::vector<std::string>& header = rows.front();
   const int identity_col = ColumnIndex(header, "identity");
   const int image_col = ColumnIndex(header, "image");
   const int source_col = ColumnIndex(header, "source");
   if (identity_col < 0 || image_col < 0) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "manifest " + csv_path.string() + " needs a header with 'identity' and 'image' columns");
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        "manifest " + csv_path.string() + " needs a header with 'identity' and 'image' columns");
   }
   const fs::path base = fs::absolute(csv_path).parent_path();
   std::vector<EnrollItem> items;
   for (size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];
     if (row.size() == 1 && row[0].empty()) continue;  // blank line
-    const auto cell = [&](int col) { return col >= 0 && col < static_cast<int>(row.size()) ? row[col] : std::string(); };
+    const auto cell = [&](int col) {
+      return col >= 0 && col < static_cast<int>(row.size()) ? row[col] : std::string();
+    };
     EnrollItem item;
     item.identity = cell(identity_col);
     const fs::path image = cell(image_col);
     if (item.identity.empty() || image.empty()) {
       throw Error(ErrorCode::kInvalidArgument, "manifest " + csv_path.string() + " row " +
-                                                   std::to_string(r + 1) + " lacks identity or image");
+                                                   std::to_string(r + 1) +
+                                                   " lacks identity or image");
     }
     item.image = image.is_absolute() ? image : base / image;
     item.source = source_col >= 0 ? cell(source_col) : "manifest:" + csv_path.filename().string();

@@ -26,8 +26,8 @@ struct WorkerResult {
 // Per-thread state: a pipeline plus a read-only catalog connection for the "already there?"
 // check, so duplicates are skipped before any decoding.
 struct WorkerState {
-  WorkerState(const PipelineOptions& options, const std::filesystem::path& db,
-              StageTimings& sink, std::mutex& sink_mu)
+  WorkerState(const PipelineOptions& options, const std::filesystem::path& db, StageTimings& sink,
+              std::mutex& sink_mu)
       : pipeline(options), reader(Catalog::Open(db)), sink_(sink), sink_mu_(sink_mu) {}
   ~WorkerState() {
     std::lock_guard lock(sink_mu_);
@@ -122,17 +122,27 @@ EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
           }
         }
         switch (result.outcome.status) {
-          case EnrollStatus::kEnrolled: ++summary.enrolled; break;
-          case EnrollStatus::kAlreadyPresent: ++summary.already_present; break;
-          case EnrollStatus::kNoFace: ++summary.no_face; break;
-          case EnrollStatus::kFailed: ++summary.failed; break;
+          case EnrollStatus::kEnrolled:
+            ++summary.enrolled;
+            break;
+          case EnrollStatus::kAlreadyPresent:
+            ++summary.already_present;
+            break;
+          case EnrollStatus::kNoFace:
+            ++summary.no_face;
+            break;
+          case EnrollStatus::kFailed:
+            ++summary.failed;
+            break;
         }
         if (options.on_item) options.on_item(item, result.outcome);
         const auto now = Clock::now();
         if (options.on_progress) {
-          options.on_progress({i + 1, items.size(), std::chrono::duration<double>(now - start).count()});
+          options.on_progress(
+              {i + 1, items.size(), std::chrono::duration<double>(now - start).count()});
         }
-        if (std::chrono::duration<double>(now - last_save).count() > options.index_save_interval_seconds) {
+        if (std::chrono::duration<double>(now - last_save).count() >
+            options.index_save_interval_seconds) {
           gallery.SaveIndex();
           last_save = now;
         }

@@ -27,8 +27,8 @@ enum class EnrollStatus {
 
 struct EnrollOutcome {
   EnrollStatus status = EnrollStatus::kFailed;
-  std::string error;     // for kNoFace / kFailed
-  int faces_found = 0;   // faces detected in the photo (the main one is enrolled)
+  std::string error;    // for kNoFace / kFailed
+  int faces_found = 0;  // faces detected in the photo (the main one is enrolled)
 };
 
 struct EnrollProgress {

@@ -11,8 +11,10 @@ namespace {
 std::vector<EnrollItem> JohnItems(size_t per_identity) {
   std::vector<EnrollItem> items;
   for (const char* who : {"John_Salley", "John_Savage"}) {
-    const auto files = testing::SortedImages(testing::DatasetFile(std::string("dlib_johns/") + who));
-    for (size_t i = 0; i < per_identity; ++i) items.push_back({who, files[i], {{"team", "johns"}}, "test"});
+    const auto files =
+        testing::SortedImages(testing::DatasetFile(std::string("dlib_johns/") + who));
+    for (size_t i = 0; i < per_identity; ++i)
+      items.push_back({who, files[i], {{"team", "johns"}}, "test"});
   }
   return items;
 }
@@ -28,7 +30,9 @@ TEST(EnrollerTest, EnrollsReportsAndSkipsWhatIsThere) {
   size_t last_progress = 0;
   EnrollOptions options;
   options.threads = 2;
-  options.on_item = [&](const EnrollItem&, const EnrollOutcome& o) { statuses.push_back(o.status); };
+  options.on_item = [&](const EnrollItem&, const EnrollOutcome& o) {
+    statuses.push_back(o.status);
+  };
   options.on_progress = [&](const EnrollProgress& p) {
     EXPECT_EQ(p.done, last_progress + 1);
     last_progress = p.done;

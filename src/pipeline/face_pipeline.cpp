@@ -33,8 +33,8 @@ StageTimings& StageTimings::operator+=(const StageTimings& other) {
 
 FacePipeline::FacePipeline(const PipelineOptions& options)
     : options_(options),
-      detector_(CreateFaceDetector(options.detector, ResolveModels(options),
-                                   options.detector_options)),
+      detector_(
+          CreateFaceDetector(options.detector, ResolveModels(options), options.detector_options)),
       aligner_(ResolveModels(options).Require(ModelFiles::kShapePredictor5)),
       embedder_(ResolveModels(options).Require(ModelFiles::kResnet), options.embedder_options) {}
 
@@ -58,9 +58,8 @@ std::vector<Face> FacePipeline::ProcessImage(const cv::Mat& bgr) {
       faces[i].detection.landmarks = aligned.landmarks;
     }
     const cv::Mat chip_view = dlib::toMat(aligned.chip);  // RGB; quality only needs grey
-    faces[i].quality = AssessFaceQuality(chip_view, faces[i].detection.landmarks,
-                                         detections[i].score)
-                           .overall;
+    faces[i].quality =
+        AssessFaceQuality(chip_view, faces[i].detection.landmarks, detections[i].score).overall;
     chips[i] = std::move(aligned.chip);
   }
   timings_.align += SecondsSince(start);
@@ -100,7 +99,8 @@ ImageFaces FacePipeline::ProcessFile(const std::filesystem::path& path) {
 int MainFaceIndex(const std::vector<Face>& faces) {
   int best = -1;
   for (size_t i = 0; i < faces.size(); ++i) {
-    if (best < 0 || faces[i].detection.box.area() > faces[static_cast<size_t>(best)].detection.box.area()) {
+    if (best < 0 ||
+        faces[i].detection.box.area() > faces[static_cast<size_t>(best)].detection.box.area()) {
       best = static_cast<int>(i);
     }
   }

@@ -54,7 +54,8 @@ TEST(GalleryTest, SearchAnswersPerIdentityBestFirst) {
   AddFace(*gallery, "bob", "b1", bob);
   for (int i = 0; i < 20; ++i) {
     const std::string n = std::to_string(i);
-    AddFace(*gallery, std::string("other").append(n), std::string("o").append(n), RandomEmbedding(rng));
+    AddFace(*gallery, std::string("other").append(n), std::string("o").append(n),
+            RandomEmbedding(rng));
   }
 
   const auto candidates = gallery->Search(alice, 3);

@@ -45,7 +45,8 @@ ImageResult ProcessOne(FacePipeline& pipeline, const std::filesystem::path& path
 
 }  // namespace
 
-StageTimings ProcessImages(const std::vector<std::filesystem::path>& paths, const BatchOptions& options,
+StageTimings ProcessImages(const std::vector<std::filesystem::path>& paths,
+                           const BatchOptions& options,
                            const std::function<void(ImageResult&&)>& consume) {
   StageTimings total;
   std::mutex mu;

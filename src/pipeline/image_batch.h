@@ -31,7 +31,8 @@ struct BatchOptions {
 
 // Calls `consume` on the calling thread once per path, in order. Returns the stage timings
 // summed over all workers.
-StageTimings ProcessImages(const std::vector<std::filesystem::path>& paths, const BatchOptions& options,
+StageTimings ProcessImages(const std::vector<std::filesystem::path>& paths,
+                           const BatchOptions& options,
                            const std::function<void(ImageResult&&)>& consume);
 
 }  // namespace facetrace

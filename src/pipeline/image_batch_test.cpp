@@ -17,8 +17,9 @@ TEST(ProcessImagesTest, ResultsInOrderWithErrorsInPlace) {
       testing::DatasetFile("dlib_johns/John_Salley/000179_02159509.jpg"), dir / "empty.jpg",
       testing::DatasetFile("detection_dlib_faces/bald_guys.jpg")};
   std::vector<ImageResult> results;
-  const StageTimings timings = ProcessImages(paths, BatchOptions{.threads = 2, .pipeline = {}},
-                                             [&](ImageResult&& r) { results.push_back(std::move(r)); });
+  const StageTimings timings =
+      ProcessImages(paths, BatchOptions{.threads = 2, .pipeline = {}},
+                    [&](ImageResult&& r) { results.push_back(std::move(r)); });
   ASSERT_EQ(results.size(), 3u);
   EXPECT_TRUE(results[0].ok());
   EXPECT_EQ(results[0].faces.size(), 1u);
@@ -28,7 +29,8 @@ TEST(ProcessImagesTest, ResultsInOrderWithErrorsInPlace) {
   EXPECT_NE(results[1].error.find("empty.jpg"), std::string::npos);
   EXPECT_GE(results[2].faces.size(), 5u);
   for (size_t i = 1; i < results[2].faces.size(); ++i) {
-    EXPECT_GE(results[2].faces[i - 1].detection.box.area(), results[2].faces[i].detection.box.area());
+    EXPECT_GE(results[2].faces[i - 1].detection.box.area(),
+              results[2].faces[i].detection.box.area());
   }
   EXPECT_GT(timings.decode, 0.0);
   EXPECT_GT(timings.embed, 0.0);

@@ -29,7 +29,8 @@ void ParallelMap(size_t count, int threads, size_t window,
                  const std::function<Result(State&, size_t)>& work,
                  const std::function<void(size_t, Result&&)>& consume) {
   if (count == 0) return;
-  const size_t workers = std::clamp<size_t>(threads > 0 ? static_cast<size_t>(threads) : 1, 1, count);
+  const size_t workers =
+      std::clamp<size_t>(threads > 0 ? static_cast<size_t>(threads) : 1, 1, count);
   window = std::max(window, workers);
 
   std::mutex mu;

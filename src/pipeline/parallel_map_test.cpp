@@ -55,10 +55,11 @@ TEST(ParallelMapTest, BoundsResultsWaitingForTheConsumer) {
 }
 
 TEST(ParallelMapTest, StateConstructionFailureIsRethrown) {
-  EXPECT_THROW((ParallelMap<Counter, int>(
-                   10, 2, 4, []() -> std::unique_ptr<Counter> { throw std::runtime_error("no model"); },
-                   [](Counter&, size_t) { return 0; }, [](size_t, int&&) {})),
-               std::runtime_error);
+  EXPECT_THROW(
+      (ParallelMap<Counter, int>(
+          10, 2, 4, []() -> std::unique_ptr<Counter> { throw std::runtime_error("no model"); },
+          [](Counter&, size_t) { return 0; }, [](size_t, int&&) {})),
+      std::runtime_error);
 }
 
 TEST(ParallelMapTest, ConsumerFailureStopsTheWorkers) {

@@ -63,10 +63,10 @@ QualityFactors AssessFaceQuality(const cv::Mat& chip, const Landmarks& landmarks
   // Geometric mean with a small floor per factor, so a zero in one factor does not erase the
   // ordering information the others carry.
   const float floor = 0.05f;
-  q.overall = std::pow((floor + q.size) * (floor + q.detector) *
-                                             (floor + q.sharpness) * (floor + q.pose),
-                                         0.25f) /
-              (1.0f + floor);
+  q.overall =
+      std::pow((floor + q.size) * (floor + q.detector) * (floor + q.sharpness) * (floor + q.pose),
+               0.25f) /
+      (1.0f + floor);
   q.overall = Clamp01(q.overall);
   return q;
 }

@@ -28,7 +28,8 @@ TEST_P(RankOneAccuracy, MeetsTheFloor) {
   const auto manifest = WriteManifest(dir / "gallery.csv", split.gallery);
   const auto db = (dir / "gallery.db").string();
 
-  const CommandResult enroll = RunFacetrace({"enroll", "--db", db, "--manifest", manifest.string()});
+  const CommandResult enroll =
+      RunFacetrace({"enroll", "--db", db, "--manifest", manifest.string()});
   ASSERT_TRUE(enroll.exit_code == 0 || enroll.exit_code == 2) << enroll.err;
 
   std::vector<std::string> args = {"identify", "--db", db, "--json", "--top-k", "1"};
@@ -62,7 +63,9 @@ INSTANTIATE_TEST_SUITE_P(
                       AccuracyCase{"deepface", 0.99}, AccuracyCase{"dlib_johns", 0.99},
                       AccuracyCase{"facerecjs_bbt", 0.89}, AccuracyCase{"orl_att", 0.99},
                       AccuracyCase{"extyaleb_subset", 0.59}, AccuracyCase{"yalefaces", 0.97}),
-    [](const ::testing::TestParamInfo<AccuracyCase>& param_info) { return std::string(param_info.param.set); });
+    [](const ::testing::TestParamInfo<AccuracyCase>& param_info) {
+      return std::string(param_info.param.set);
+    });
 
 }  // namespace
 }  // namespace facetrace::testing

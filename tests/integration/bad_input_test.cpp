@@ -47,9 +47,14 @@ TEST(BadInputTest, IdentifyReportsEachBadFileAndGoesOn) {
   ScratchDir dir;
   const BadInputs inputs(dir);
   WriteFile(dir / "g/John_Salley/a.jpg", ReadFile(inputs.good));
-  ASSERT_EQ(RunFacetrace({"enroll", "--db", (dir / "g.db").string(), (dir / "g").string()}).exit_code, 0);
+  ASSERT_EQ(
+      RunFacetrace({"enroll", "--db", (dir / "g.db").string(), (dir / "g").string()}).exit_code, 0);
 
-  std::vector<std::string> args = {"identify", "--db", (dir / "g.db").string(), "--json", inputs.good.string(),
+  std::vector<std::string> args = {"identify",
+                                   "--db",
+                                   (dir / "g.db").string(),
+                                   "--json",
+                                   inputs.good.string(),
                                    inputs.no_face.string()};
   for (const auto& f : inputs.failing) args.push_back(f.string());
   const auto r = RunFacetrace(args);
@@ -74,7 +79,8 @@ TEST(BadInputTest, IdentifyReportsEachBadFileAndGoesOn) {
 TEST(BadInputTest, EnrollSkipsBadFilesAndKeepsTheRest) {
   ScratchDir dir;
   const BadInputs inputs(dir);
-  std::vector<std::pair<std::string, fs::path>> items = {{"good", inputs.good}, {"tiny", inputs.no_face}};
+  std::vector<std::pair<std::string, fs::path>> items = {{"good", inputs.good},
+                                                         {"tiny", inputs.no_face}};
   for (const auto& f : inputs.failing) items.emplace_back("bad", f);
   const auto manifest = WriteManifest(dir / "m.csv", items);
   const auto db = (dir / "g.db").string();
@@ -83,7 +89,8 @@ TEST(BadInputTest, EnrollSkipsBadFilesAndKeepsTheRest) {
   EXPECT_NE(r.err.find("enrolled 1 image(s)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 without a face"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("5 failed"), std::string::npos) << r.err;
-  for (const auto& f : inputs.failing) EXPECT_NE(r.err.find(f.filename().string()), std::string::npos);
+  for (const auto& f : inputs.failing)
+    EXPECT_NE(r.err.find(f.filename().string()), std::string::npos);
   const auto stats = nlohmann::json::parse(RunFacetrace({"stats", "--db", db, "--json"}).out);
   EXPECT_EQ(stats["images"], 1);
   EXPECT_EQ(stats["identities"], 1);

@@ -25,7 +25,9 @@ class CliContractTest : public ::testing::Test {
     db_ = (dir_ / "g.db").string();
   }
 
-  CommandResult Enroll() { return RunFacetrace({"enroll", "--db", db_, (dir_ / "gallery").string()}); }
+  CommandResult Enroll() {
+    return RunFacetrace({"enroll", "--db", db_, (dir_ / "gallery").string()});
+  }
 
   nlohmann::json Stats() {
     const auto r = RunFacetrace({"stats", "--db", db_, "--json"});
@@ -50,7 +52,8 @@ TEST_F(CliContractTest, EnrollIsIdempotent) {
 
   const auto again = Enroll();
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_NE(again.err.find("enrolled 0 image(s), 6 already present"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("enrolled 0 image(s), 6 already present"), std::string::npos)
+      << again.err;
   const auto after = Stats();
   EXPECT_EQ(after["images"], 6);
   EXPECT_EQ(after["faces"], 6);
@@ -85,7 +88,8 @@ TEST_F(CliContractTest, IdentifyJsonFollowsTheContract) {
     EXPECT_GE(candidates[0]["score"].get<double>(), candidates[1]["score"].get<double>());
     EXPECT_GT(candidates[0]["identity_id"].get<int64_t>(), 0);
     EXPECT_TRUE(fs::exists(candidates[0]["gallery_image"].get<std::string>()));
-    EXPECT_NE(candidates[0]["gallery_image"].get<std::string>().find(probes_[i].first), std::string::npos);
+    EXPECT_NE(candidates[0]["gallery_image"].get<std::string>().find(probes_[i].first),
+              std::string::npos);
   }
   // Without --json: a readable table naming the best candidate.
   const auto table = RunFacetrace({"identify", "--db", db_, probes_[0].second.string()});
@@ -102,7 +106,8 @@ TEST_F(CliContractTest, RemoveDropsTheIdentityFromSearchAtOnce) {
   EXPECT_EQ(stats["identities"], 2);
   EXPECT_EQ(stats["faces"], 4);
   EXPECT_EQ(stats["indexed_faces"], 4);
-  const auto r = RunFacetrace({"identify", "--db", db_, "--json", "--top-k", "5", probes_[1].second.string()});
+  const auto r =
+      RunFacetrace({"identify", "--db", db_, "--json", "--top-k", "5", probes_[1].second.string()});
   const auto lines = ParseJsonLines(r.out);
   ASSERT_EQ(lines.size(), 1u);
   for (const auto& c : lines[0]["faces"][0]["candidates"]) EXPECT_NE(c["identity"], "John_Savage");
@@ -110,15 +115,18 @@ TEST_F(CliContractTest, RemoveDropsTheIdentityFromSearchAtOnce) {
 }
 
 TEST_F(CliContractTest, VerifySameAndDifferent) {
-  const auto same = RunFacetrace({"verify", "--json", (dir_ / "gallery/John_Simm").string() + "/" +
-                                                          SortedImages(dir_ / "gallery/John_Simm")[0].filename().string(),
-                                  probes_[2].second.string()});
+  const auto same =
+      RunFacetrace({"verify", "--json",
+                    (dir_ / "gallery/John_Simm").string() + "/" +
+                        SortedImages(dir_ / "gallery/John_Simm")[0].filename().string(),
+                    probes_[2].second.string()});
   ASSERT_EQ(same.exit_code, 0) << same.err;
   const auto s = nlohmann::json::parse(same.out);
   EXPECT_TRUE(s["same"].get<bool>());
   EXPECT_LT(s["distance"].get<double>(), s["threshold"].get<double>());
 
-  const auto diff = RunFacetrace({"verify", "--json", probes_[0].second.string(), probes_[2].second.string()});
+  const auto diff =
+      RunFacetrace({"verify", "--json", probes_[0].second.string(), probes_[2].second.string()});
   ASSERT_EQ(diff.exit_code, 0) << diff.err;
   const auto d = nlohmann::json::parse(diff.out);
   EXPECT_FALSE(d["same"].get<bool>());
@@ -156,7 +164,8 @@ TEST_F(CliContractTest, UsageErrorsExitOne) {
   EXPECT_EQ(RunFacetrace({}).exit_code, 1);
   EXPECT_EQ(RunFacetrace({"identify"}).exit_code, 1);
   EXPECT_EQ(RunFacetrace({"enroll", "--db", db_}).exit_code, 1);
-  EXPECT_EQ(RunFacetrace({"identify", "--db", (dir_ / "absent.db").string(), "x.jpg"}).exit_code, 1);
+  EXPECT_EQ(RunFacetrace({"identify", "--db", (dir_ / "absent.db").string(), "x.jpg"}).exit_code,
+            1);
   EXPECT_EQ(RunFacetrace({"frobnicate"}).exit_code, 1);
   EXPECT_EQ(RunFacetrace({"--help"}).exit_code, 0);
 }

@@ -29,7 +29,8 @@ fs::path WriteManifest(const fs::path& path,
                        const std::vector<std::pair<std::string, fs::path>>& items) {
   std::ostringstream csv;
   csv << "identity,image\n";
-  for (const auto& [identity, image] : items) csv << '"' << identity << "\",\"" << image.string() << "\"\n";
+  for (const auto& [identity, image] : items)
+    csv << '"' << identity << "\",\"" << image.string() << "\"\n";
   WriteFile(path, csv.str());
   return path;
 }

@@ -22,8 +22,9 @@ struct SplitProtocol {
 SplitProtocol SplitDataset(const std::filesystem::path& set_dir);
 
 // Writes a manifest CSV (identity,image) for `items` and returns its path.
-std::filesystem::path WriteManifest(const std::filesystem::path& path,
-                                    const std::vector<std::pair<std::string, std::filesystem::path>>& items);
+std::filesystem::path WriteManifest(
+    const std::filesystem::path& path,
+    const std::vector<std::pair<std::string, std::filesystem::path>>& items);
 
 // Parses stdout of a --json command: one JSON object per line.
 std::vector<nlohmann::json> ParseJsonLines(const std::string& out);

@@ -21,12 +21,14 @@ namespace fs = std::filesystem;
 fs::path MakeGallery(const ScratchDir& dir) {
   const fs::path gallery = dir / "gallery";
   std::vector<fs::path> identities;
-  for (const auto& e : fs::directory_iterator(DatasetFile("orl_att"))) identities.push_back(e.path());
+  for (const auto& e : fs::directory_iterator(DatasetFile("orl_att")))
+    identities.push_back(e.path());
   std::sort(identities.begin(), identities.end());
   identities.resize(12);
   for (const auto& id : identities) {
     fs::create_directories(gallery / id.filename());
-    for (const auto& f : SortedImages(id)) fs::create_symlink(f, gallery / id.filename() / f.filename());
+    for (const auto& f : SortedImages(id))
+      fs::create_symlink(f, gallery / id.filename() / f.filename());
   }
   return gallery;
 }
@@ -105,8 +107,8 @@ TEST_F(DurabilityTest, DiskFullIsAClearErrorAndResumable) {
   const auto db = (dir_ / "g.db").string();
   // RLIMIT_FSIZE makes every write past 96 KiB fail as a full disk would (EFBIG instead of
   // ENOSPC); the CLI ignores SIGXFSZ so the failing write returns an error.
-  const auto r = RunCommand({"/usr/bin/prlimit", "--fsize=98304", FacetraceBinary().string(), "enroll",
-                             "--db", db, gallery_.string()});
+  const auto r = RunCommand({"/usr/bin/prlimit", "--fsize=98304", FacetraceBinary().string(),
+                             "enroll", "--db", db, gallery_.string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("error"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("g.db"), std::string::npos) << r.err;
