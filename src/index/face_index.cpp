@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
-#include "index/atomic_file.h"
+#include "core/atomic_file.h"
 
 namespace facetrace {
 namespace fs = std::filesystem;

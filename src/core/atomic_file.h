@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <string>
 
 namespace facetrace {
 
@@ -14,5 +15,12 @@ namespace facetrace {
 // file is removed and `path` is left as it was; OS failures are Error(kIo) naming the file.
 void WriteFileAtomically(const std::filesystem::path& path,
                          const std::function<void(std::FILE*)>& write);
+
+}  // namespace facetrace
+
+namespace facetrace {
+
+// WriteFileAtomically with `text` as the whole content.
+void WriteTextFileAtomically(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace facetrace

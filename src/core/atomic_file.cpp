@@ -1,4 +1,4 @@
-#include "index/atomic_file.h"
+#include "core/atomic_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -76,6 +76,18 @@ void WriteFileAtomically(const fs::path& path, const std::function<void(std::FIL
     throw;
   }
   SyncDirectory(path.parent_path());
+}
+
+}  // namespace facetrace
+
+namespace facetrace {
+
+void WriteTextFileAtomically(const std::filesystem::path& path, const std::string& text) {
+  WriteFileAtomically(path, [&](std::FILE* file) {
+    if (std::fwrite(text.data(), 1, text.size(), file) != text.size()) {
+      throw Error(ErrorCode::kIo, "cannot write " + path.string() + ": " + std::strerror(errno));
+    }
+  });
 }
 
 }  // namespace facetrace
