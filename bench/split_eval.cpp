@@ -2,7 +2,7 @@
 // positions enrolled, odd identified; hit = the largest face's first candidate is right) for
 // pipeline variants, so docs/ACCURACY.md can compare them with one command:
 //
-//   build/facetrace_split_eval --datasets ../shared/datasets [--flip-fusion] [--detector hog]
+//   build/facetrace_split_eval --datasets ../shared/datasets [--no-flip-fusion] [--detector hog]
 #include <cstdio>
 #include <filesystem>
 #include <ranges>
@@ -69,7 +69,7 @@ int Main(int argc, char** argv) {
   app.add_option("--datasets", datasets);
   app.add_option("--sets", sets);
   app.add_option("--detector", options.detector);
-  app.add_flag("--flip-fusion", options.embedder_options.flip_fusion);
+  app.add_flag("--flip-fusion,!--no-flip-fusion", options.embedder_options.flip_fusion);
   bool verbose = false;
   app.add_flag("--verbose", verbose, "List each miss on stderr");
   CLI11_PARSE(app, argc, argv);

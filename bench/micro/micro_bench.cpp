@@ -33,7 +33,7 @@ void BM_Embed(benchmark::State& state) {
   const ModelPaths models = ModelPaths::Resolve();
   FaceAligner aligner(models.Require(ModelFiles::kShapePredictor5));
   FaceEmbedder embedder(models.Require(ModelFiles::kResnet),
-                        {.batch_size = static_cast<int>(state.range(0))});
+                        {.flip_fusion = false, .batch_size = static_cast<int>(state.range(0))});
   auto detector = CreateFaceDetector("yunet", models);
   const cv::Mat photo = Photo();
   const auto faces = detector->Detect(photo);

@@ -94,8 +94,8 @@ float Calibration::ThresholdFor(double max_false_match_rate) const {
                             "({:g}: it measured {} impostor pairs); calibrate on more photos",
                             max_false_match_rate, ResolvableRate(), provenance_.impostor_pairs));
   }
-  const auto above = std::upper_bound(false_match_.begin(), false_match_.end(),
-                                      max_false_match_rate);
+  const auto above =
+      std::upper_bound(false_match_.begin(), false_match_.end(), max_false_match_rate);
   if (above == false_match_.end()) return kGridEnd;
   const auto i = static_cast<int>(above - false_match_.begin());
   if (i == 0) return 0;

@@ -29,10 +29,10 @@ namespace facetrace {
 
 // Where a calibration came from: enough to judge whether it applies to a gallery.
 struct CalibrationProvenance {
-  std::string model_id;   // the embedder whose distances were measured (FaceEmbedder::kModelId)
-  std::string data;       // what labelled photos, in words (dataset names, folders)
-  int identities = 0;     // distinct people in that data
-  int images = 0;         // photos with a face
+  std::string model_id;  // the embedder whose distances were measured (FaceEmbedder::kModelId)
+  std::string data;      // what labelled photos, in words (dataset names, folders)
+  int identities = 0;    // distinct people in that data
+  int images = 0;        // photos with a face
   int64_t genuine_pairs = 0;
   int64_t impostor_pairs = 0;
 };
@@ -63,8 +63,8 @@ class Calibration {
 
   const CalibrationProvenance& provenance() const { return provenance_; }
 
-  static constexpr float kGridStep = 0.005f;   // distance resolution of the tables
-  static constexpr float kGridEnd = 1.5f;      // unit vectors are at most 2 apart; faces ~1.2
+  static constexpr float kGridStep = 0.005f;  // distance resolution of the tables
+  static constexpr float kGridEnd = 1.5f;     // unit vectors are at most 2 apart; faces ~1.2
 
  private:
   static double Interpolate(const std::vector<double>& table, float distance);

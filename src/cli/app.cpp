@@ -29,6 +29,8 @@ int Run(int argc, char** argv) {
   RegisterDetect(app, action);
   RegisterRemove(app, action);
   RegisterStats(app, action);
+  RegisterEval(app, action);
+  RegisterCalibrate(app, action);
 
   try {
     app.parse(argc, argv);

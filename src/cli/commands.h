@@ -15,5 +15,7 @@ void RegisterEmbed(CLI::App& app, CommandAction& action);
 void RegisterDetect(CLI::App& app, CommandAction& action);
 void RegisterRemove(CLI::App& app, CommandAction& action);
 void RegisterStats(CLI::App& app, CommandAction& action);
+void RegisterEval(CLI::App& app, CommandAction& action);
+void RegisterCalibrate(CLI::App& app, CommandAction& action);
 
 }  // namespace facetrace::cli

@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "pipeline/face_pipeline.h"
+#include "pipeline/image_batch.h"
+#include "pipeline/match_policy.h"
 
 namespace facetrace::cli {
 
@@ -16,13 +18,25 @@ struct CommonOptions {
   int threads = 0;
   double max_megapixels = 100;
   int min_face = 20;
-  bool flip_fusion = false;
+  bool flip_fusion = true;
 
   PipelineOptions ToPipelineOptions() const;
+  BatchOptions ToBatchOptions() const;  // --threads plus the pipeline options
 };
 
-// Adds --models, --detector, --threads, --max-megapixels, --min-face, --flip-fusion.
+// Adds --models, --detector, --threads, --max-megapixels, --min-face, --[no-]flip-fusion.
 void AddPipelineOptions(CLI::App& command, CommonOptions& options);
+
+// How candidates become decisions (pipeline/match_policy.h).
+struct DecisionOptions {
+  std::string calibration;  // --calibration; empty: the one installed beside the models
+  double max_false_match_rate = kDefaultMaxFalseMatchRate;
+
+  MatchPolicy ToPolicy(const std::string& model_dir) const;
+};
+
+// Adds --calibration and --max-false-match-rate.
+void AddDecisionOptions(CLI::App& command, DecisionOptions& options);
 
 // A sub-command's body; returns the process exit status.
 using CommandAction = std::function<int()>;

@@ -20,9 +20,7 @@ struct EmbedArgs {
 
 int RunEmbed(const EmbedArgs& args) {
   size_t failed = 0;
-  BatchOptions options;
-  options.threads = args.common.threads;
-  options.pipeline = args.common.ToPipelineOptions();
+  const BatchOptions options = args.common.ToBatchOptions();
   ProcessImages(ExpandImagePaths(args.inputs), options, [&](ImageResult&& result) {
     if (!result.ok()) {
       ++failed;

@@ -20,6 +20,7 @@ struct IdentifyArgs {
   int top_k = 5;
   bool json = false;
   std::vector<std::string> inputs;
+  DecisionOptions decision;
 };
 
 void PrintTable(const ImageResult& result, const std::vector<std::vector<Candidate>>& candidates) {
@@ -34,29 +35,36 @@ void PrintTable(const ImageResult& result, const std::vector<std::vector<Candida
     std::cout << fmt::format("  face {}  box {:.0f},{:.0f} {:.0f}x{:.0f}  quality {:.2f}\n", f + 1,
                              b.x, b.y, b.width, b.height, face.quality);
     if (candidates[f].empty()) std::cout << "    (gallery is empty)\n";
+    bool match = false;
     for (size_t c = 0; c < candidates[f].size(); ++c) {
       const Candidate& cand = candidates[f][c];
-      std::cout << fmt::format("    {:>2}. {:<28} distance {:.3f}  score {:.3f}  {}\n", c + 1,
-                               cand.identity, cand.distance, cand.score, cand.gallery_image);
+      match = match || cand.possible_match;
+      std::cout << fmt::format("    {:>2}. {:<28} distance {:.3f}  FMR {:<8.2g} {:<15} {}\n", c + 1,
+                               cand.identity, cand.distance, cand.false_match_rate.value_or(1),
+                               cand.possible_match ? "possible match" : "", cand.gallery_image);
+    }
+    if (!candidates[f].empty() && !match) {
+      std::cout << "    no match: no candidate within the false-match rate policy\n";
     }
   }
 }
 
 int RunIdentify(const IdentifyArgs& args) {
+  const MatchPolicy policy = args.decision.ToPolicy(args.common.models);
   const auto gallery = Gallery::Open(args.db);
   const auto paths = ExpandImagePaths(args.inputs);
   size_t failed = 0;
-  BatchOptions options;
-  options.threads = args.common.threads;
-  options.pipeline = args.common.ToPipelineOptions();
+  const BatchOptions options = args.common.ToBatchOptions();
   ProcessImages(paths, options, [&](ImageResult&& result) {
     if (!result.ok()) {
       ++failed;
       std::fprintf(stderr, "%s\n", result.error.c_str());
     }
     std::vector<std::vector<Candidate>> candidates;
-    for (const Face& face : result.faces)
+    for (const Face& face : result.faces) {
       candidates.push_back(gallery->Search(face.embedding, args.top_k));
+      policy.Apply(candidates.back());
+    }
     if (!args.json) {
       PrintTable(result, candidates);
       return;
@@ -79,6 +87,7 @@ void RegisterIdentify(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--json", args->json, "One JSON object per input image per line");
   cmd->add_option("PATH", args->inputs, "Photos or folders")->required();
   AddPipelineOptions(*cmd, args->common);
+  AddDecisionOptions(*cmd, args->decision);
   cmd->callback([args, &action] { action = [args] { return RunIdentify(*args); }; });
 }
 

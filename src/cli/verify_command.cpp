@@ -18,7 +18,8 @@ struct VerifyArgs {
   CommonOptions common;
   std::string a, b;
   bool json = false;
-  float threshold = kDefaultMatchThreshold;
+  float threshold = -1;  // --threshold; unset: from the decision policy
+  DecisionOptions decision;
 };
 
 // The largest face of a photo; throws Error(kNoFace) naming it when there is none.
@@ -43,19 +44,23 @@ int RunVerify(const VerifyArgs& args) {
     }
     return kExitSomeFailed;
   }
+  const MatchPolicy policy = args.decision.ToPolicy(args.common.models);
+  const float threshold = args.threshold >= 0 ? args.threshold : policy.threshold();
   const float distance = EmbeddingDistance(a.embedding, b.embedding);
-  const bool same = distance < args.threshold;
+  const bool same = distance <= threshold;
+  const double false_match_rate = policy.calibration().FalseMatchRate(distance);
   if (args.json) {
     std::cout << JsonLine({{"same", same},
                            {"distance", distance},
-                           {"threshold", args.threshold},
-                           {"score", MatchScore(distance, args.threshold)}})
+                           {"threshold", threshold},
+                           {"false_match_rate", false_match_rate},
+                           {"score", MatchScore(distance)}})
               << "\n";
   } else {
     std::cout << fmt::format(
-        "{} (distance {:.3f}, threshold {:.2f}, score {:.3f})\n",
+        "{} (distance {:.3f}, threshold {:.3f}, estimated false-match rate {:.2g})\n",
         same ? "same person (candidate match: needs human review)" : "different people", distance,
-        args.threshold, MatchScore(distance, args.threshold));
+        threshold, false_match_rate);
   }
   return kExitOk;
 }
@@ -67,10 +72,12 @@ void RegisterVerify(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand("verify", "1:1: compare the main faces of two photos");
   cmd->add_option("A", args->a, "First photo")->required();
   cmd->add_option("B", args->b, "Second photo")->required();
-  cmd->add_flag("--json", args->json, "Print {\"same\", \"distance\", \"threshold\", \"score\"}");
-  cmd->add_option("--threshold", args->threshold, "Distance below which faces match")
-      ->check(CLI::Range(0.0, 4.0))
-      ->capture_default_str();
+  cmd->add_flag("--json", args->json,
+                "Print {\"same\", \"distance\", \"threshold\", \"false_match_rate\", \"score\"}");
+  cmd->add_option("--threshold", args->threshold,
+                  "Distance at or below which faces match (default: from --max-false-match-rate)")
+      ->check(CLI::Range(0.0, 4.0));
+  AddDecisionOptions(*cmd, args->decision);
   AddPipelineOptions(*cmd, args->common);
   cmd->callback([args, &action] { action = [args] { return RunVerify(*args); }; });
 }

@@ -16,6 +16,9 @@ struct ModelFiles {
   static constexpr const char* kShapePredictor5 = "shape_predictor_5_face_landmarks.dat";
   static constexpr const char* kMmodDetector = "mmod_human_face_detector.dat";
   static constexpr const char* kYunet = "yunet_n_640_640.onnx";
+  // What the ResNet's distances mean (calibration/calibration.h); ours, from calibration/ in
+  // the repository, installed beside the model by scripts/setup.
+  static constexpr const char* kResnetCalibration = "dlib_resnet_v1.calibration.json";
 };
 
 class ModelPaths {

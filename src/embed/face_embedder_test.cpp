@@ -25,7 +25,8 @@ FaceChip ChipOf(const std::string& relative) {
 class FaceEmbedderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    embedder_ = new FaceEmbedder(ModelPaths::Resolve().Require(ModelFiles::kResnet));
+    embedder_ = new FaceEmbedder(ModelPaths::Resolve().Require(ModelFiles::kResnet),
+                                 {.flip_fusion = false, .batch_size = 16});
   }
   static void TearDownTestSuite() { delete embedder_; }
   static FaceEmbedder* embedder_;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct Candidate {
   float score = 0;  // see pipeline/match_score.h
   int64_t face_id = 0;
   std::string gallery_image;
+  std::optional<double> false_match_rate;  // set by a MatchPolicy (pipeline/match_policy.h)
+  bool possible_match = false;             // within the policy's false-match rate
 };
 
 class Gallery {

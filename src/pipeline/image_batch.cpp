@@ -35,6 +35,7 @@ ImageResult ProcessOne(FacePipeline& pipeline, const std::filesystem::path& path
     ImageFaces faces = pipeline.ProcessFile(path);
     result.width = faces.image.bgr.cols;
     result.height = faces.image.bgr.rows;
+    result.grey = faces.image.was_grey;
     result.faces = std::move(faces.faces);
   } catch (const Error& e) {
     result.error_code = e.code();

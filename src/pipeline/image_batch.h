@@ -20,6 +20,7 @@ struct ImageResult {
   std::string error;                    // the message, naming the file
   int width = 0;
   int height = 0;
+  bool grey = false;        // the source image had a single channel
   std::vector<Face> faces;  // largest first
   bool ok() const { return !error_code; }
 };

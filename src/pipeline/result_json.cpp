@@ -29,11 +29,16 @@ nlohmann::json FaceToJson(const Face& face) {
 }
 
 nlohmann::json CandidateToJson(const Candidate& c) {
-  return {{"identity", c.identity},
-          {"identity_id", c.identity_id},
-          {"distance", Round(c.distance, 1e-4)},
-          {"score", Round(c.score, 1e-4)},
-          {"gallery_image", c.gallery_image}};
+  nlohmann::json json = {{"identity", c.identity},
+                         {"identity_id", c.identity_id},
+                         {"distance", Round(c.distance, 1e-4)},
+                         {"score", Round(c.score, 1e-4)},
+                         {"gallery_image", c.gallery_image}};
+  if (c.false_match_rate) {
+    json["false_match_rate"] = *c.false_match_rate;
+    json["possible_match"] = c.possible_match;
+  }
+  return json;
 }
 
 namespace {
@@ -58,8 +63,13 @@ nlohmann::json IdentifyResultToJson(const ImageResult& result,
                                     const std::vector<std::vector<Candidate>>& candidates) {
   return ResultJson(result, [&](nlohmann::json& face, size_t i) {
     nlohmann::json list = nlohmann::json::array();
-    for (const Candidate& c : candidates.at(i)) list.push_back(CandidateToJson(c));
+    bool match = false;
+    for (const Candidate& c : candidates.at(i)) {
+      list.push_back(CandidateToJson(c));
+      match = match || c.possible_match;
+    }
     face["candidates"] = std::move(list);
+    face["match"] = match;
   });
 }
 

@@ -15,9 +15,11 @@ namespace facetrace {
 
 // {"box": [x,y,w,h], "landmarks": [[x,y] x5], "detector_score": s, "quality": q}
 nlohmann::json FaceToJson(const Face& face);
-// {"identity", "identity_id", "distance", "score", "gallery_image"}
+// {"identity", "identity_id", "distance", "score", "gallery_image"}, plus "false_match_rate"
+// and "possible_match" once a MatchPolicy has been applied.
 nlohmann::json CandidateToJson(const Candidate& candidate);
-// identify: {"image": path, "error": null | message, "faces": [face + "candidates": [...]]}
+// identify: {"image": path, "error": null | message,
+//            "faces": [face + "candidates": [...] + "match": any candidate a possible match]}
 // `candidates[i]` belongs to result.faces[i].
 nlohmann::json IdentifyResultToJson(const ImageResult& result,
                                     const std::vector<std::vector<Candidate>>& candidates);

@@ -2,8 +2,9 @@
 // per identity, files sorted by name, even positions enrolled, odd positions identified; a hit
 // is when the largest face's first candidate is the right identity (no face = a miss).
 //
-// The floors are what a plain, single-threaded dlib recipe reaches on these sets (issue 2);
-// the engine must not do worse. Measured values are printed for docs/ACCURACY.md.
+// The floors are what a plain, single-threaded dlib recipe reaches on these sets (issue 2),
+// raised where issue 3 asks the engine to beat the model alone (celeb5_kaggle 0.98,
+// facerecjs_bbt 0.95, extyaleb_subset 0.80). Measured values are printed for docs/ACCURACY.md.
 #include <cstdio>
 
 #include <gtest/gtest.h>
@@ -59,10 +60,10 @@ TEST_P(RankOneAccuracy, MeetsTheFloor) {
 
 INSTANTIATE_TEST_SUITE_P(
     Datasets, RankOneAccuracy,
-    ::testing::Values(AccuracyCase{"celeb5_kaggle", 0.95}, AccuracyCase{"cs131_faces", 0.97},
+    ::testing::Values(AccuracyCase{"celeb5_kaggle", 0.98}, AccuracyCase{"cs131_faces", 0.97},
                       AccuracyCase{"deepface", 0.99}, AccuracyCase{"dlib_johns", 0.99},
-                      AccuracyCase{"facerecjs_bbt", 0.89}, AccuracyCase{"orl_att", 0.99},
-                      AccuracyCase{"extyaleb_subset", 0.59}, AccuracyCase{"yalefaces", 0.97}),
+                      AccuracyCase{"facerecjs_bbt", 0.95}, AccuracyCase{"orl_att", 0.99},
+                      AccuracyCase{"extyaleb_subset", 0.80}, AccuracyCase{"yalefaces", 0.97}),
     [](const ::testing::TestParamInfo<AccuracyCase>& param_info) {
       return std::string(param_info.param.set);
     });

@@ -1,0 +1,55 @@
+#include "pipeline/match_policy.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/model_paths.h"
+#include "support/test_support.h"
+
+namespace facetrace {
+namespace {
+
+Calibration Synthetic() {
+  std::vector<float> genuine, impostor;
+  for (int i = 0; i < 100; ++i) genuine.push_back(0.2f + 0.003f * static_cast<float>(i));
+  for (int i = 0; i < 1000; ++i) impostor.push_back(0.45f + 0.0007f * static_cast<float>(i));
+  return Calibration::Fit(genuine, impostor, {});
+}
+
+TEST(MatchPolicyTest, MarksCandidatesWithinTheRate) {
+  const MatchPolicy policy(Synthetic(), 0.01);
+  EXPECT_NEAR(policy.threshold(), 0.457f, 0.002f);
+  std::vector<Candidate> candidates(3);
+  candidates[0].distance = 0.40f;
+  candidates[1].distance = 0.455f;
+  candidates[2].distance = 0.60f;
+  policy.Apply(candidates);
+  EXPECT_TRUE(candidates[0].possible_match);
+  EXPECT_TRUE(candidates[1].possible_match);
+  EXPECT_FALSE(candidates[2].possible_match);
+  ASSERT_TRUE(candidates[2].false_match_rate);
+  EXPECT_DOUBLE_EQ(*candidates[0].false_match_rate, 0.0);
+  EXPECT_GT(*candidates[2].false_match_rate, 0.1);
+  EXPECT_THROW(MatchPolicy(Synthetic(), 1e-5), Error);  // 1000 impostors cannot vouch for it
+}
+
+TEST(MatchPolicyTest, LoadsTheShippedCalibrationOrTheGivenOne) {
+  const Calibration shipped = LoadCalibration({}, {});
+  EXPECT_EQ(shipped.provenance().model_id, "dlib_resnet_v1");
+  EXPECT_GT(shipped.provenance().impostor_pairs, 100000);
+  // The shipped threshold at 1e-3 is stricter than dlib's 0.6 operating point.
+  EXPECT_LT(shipped.ThresholdFor(1e-3), 0.6f);
+  testing::ScratchDir dir;
+  Synthetic().Save(dir / "c.json");
+  EXPECT_EQ(LoadCalibration(dir / "c.json", {}).provenance().impostor_pairs, 1000);
+  try {
+    LoadCalibration({}, dir.path());  // a model folder without the calibration
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kModelMissing);
+    EXPECT_NE(std::string(e.what()).find("scripts/setup"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace facetrace
