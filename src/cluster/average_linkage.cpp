@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 
+#include "cluster/seeded_labels.h"
 #include "core/error.h"
 #include "embed/face_embedder.h"
 
@@ -136,9 +137,7 @@ std::vector<int> ClusterAverageLinkage(const std::vector<Embedding>& items,
   // Initial groups: one per distinct seed, then one per unseeded item.
   std::vector<std::vector<int>> groups;
   std::vector<bool> seeded;
-  std::vector<int> group_seed;
   std::map<int, size_t> seed_group;
-  int max_seed = -1;
   for (size_t i = 0; i < items.size(); ++i) {
     const int seed = seeds[i];
     if (seed >= 0 && seed_group.count(seed)) {
@@ -148,28 +147,13 @@ std::vector<int> ClusterAverageLinkage(const std::vector<Embedding>& items,
     if (seed >= 0) seed_group[seed] = groups.size();
     groups.push_back({static_cast<int>(i)});
     seeded.push_back(seed >= 0);
-    group_seed.push_back(seed);
-    max_seed = std::max(max_seed, seed);
   }
   const std::vector<int> root = Agglomeration(items, groups, seeded).Run(threshold);
 
-  // A merged group carries the seed of whichever part had one; otherwise a fresh label, in
-  // order of the group's first item.
-  std::vector<int> root_label(groups.size(), -1);
-  for (size_t g = 0; g < groups.size(); ++g) {
-    if (group_seed[g] >= 0) root_label[root[g]] = group_seed[g];
-  }
-  std::vector<int> labels(items.size(), -1);
-  int next = max_seed + 1;
   std::vector<int> item_group(items.size());
   for (size_t g = 0; g < groups.size(); ++g)
-    for (int i : groups[g]) item_group[i] = static_cast<int>(g);
-  for (size_t i = 0; i < items.size(); ++i) {
-    const int r = root[item_group[i]];
-    if (root_label[r] < 0) root_label[r] = next++;
-    labels[i] = root_label[r];
-  }
-  return labels;
+    for (int i : groups[g]) item_group[i] = root[g];
+  return LabelsFromGroups(item_group, seeds);
 }
 
 }  // namespace facetrace

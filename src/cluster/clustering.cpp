@@ -19,7 +19,30 @@ void CheckOptions(const ClusterOptions& options) {
   }
 }
 
+std::vector<int> Labels(const std::vector<Embedding>& embeddings, const std::vector<int>& seeds,
+                        const ClusterOptions& options) {
+  if (options.method == ClusterMethod::kAverageLinkage)
+    return ClusterAverageLinkage(embeddings, seeds, options.threshold);
+  return ClusterChineseWhispers(embeddings, seeds, options.threshold);
+}
+
 }  // namespace
+
+const char* ClusterMethodName(ClusterMethod method) {
+  return method == ClusterMethod::kAverageLinkage ? "average" : "whispers";
+}
+
+ClusterMethod ParseClusterMethod(const std::string& name) {
+  if (name == "whispers") return ClusterMethod::kChineseWhispers;
+  if (name == "average") return ClusterMethod::kAverageLinkage;
+  throw Error(ErrorCode::kInvalidArgument,
+              "unknown clustering method '" + name + "' (use whispers or average)");
+}
+
+float DefaultClusterThreshold(ClusterMethod method) {
+  return method == ClusterMethod::kAverageLinkage ? kDefaultAverageLinkageThreshold
+                                                  : kDefaultWhispersThreshold;
+}
 
 void AddFaces(Clustering& clustering, std::vector<ClusterFace> faces,
               const ClusterOptions& options) {
@@ -43,7 +66,7 @@ void AddFaces(Clustering& clustering, std::vector<ClusterFace> faces,
   std::vector<Embedding> embeddings;
   embeddings.reserve(items.size());
   for (const ClusterFace& face : items) embeddings.push_back(face.embedding);
-  const std::vector<int> labels = ClusterAverageLinkage(embeddings, seeds, options.threshold);
+  const std::vector<int> labels = Labels(embeddings, seeds, options);
 
   std::map<int, size_t> existing;  // cluster id -> position
   for (size_t c = 0; c < clustering.clusters.size(); ++c) existing[clustering.clusters[c].id] = c;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cluster/average_linkage.h"
+#include "cluster/chinese_whispers.h"
 #include "core/face.h"
 
 namespace facetrace {
@@ -26,9 +27,22 @@ struct Cluster {
   std::vector<ClusterFace> faces;
 };
 
+enum class ClusterMethod {
+  kChineseWhispers,  // the default: see chinese_whispers.h
+  kAverageLinkage,   // more conservative, splits people more: see average_linkage.h
+};
+
+// "whispers" / "average", as the CLI's --method spells them.
+const char* ClusterMethodName(ClusterMethod method);
+// Throws Error(kInvalidArgument) naming `name` for anything else.
+ClusterMethod ParseClusterMethod(const std::string& name);
+// The measured default distance threshold of each method.
+float DefaultClusterThreshold(ClusterMethod method);
+
 struct ClusterOptions {
-  float threshold = kDefaultClusterThreshold;  // average-linkage cut (Euclidean distance)
-  int min_size = 2;                            // smaller groups go to the outlier bucket
+  ClusterMethod method = ClusterMethod::kChineseWhispers;
+  float threshold = kDefaultWhispersThreshold;  // Euclidean distance; see each method
+  int min_size = 2;                             // smaller groups go to the outlier bucket
 };
 
 struct Clustering {

@@ -54,6 +54,7 @@ json ClusteringToJson(const Clustering& clustering) {
                         {"faces", FacesToJson(cluster.faces)}});
   }
   return {{"version", kClusteringFormatVersion},
+          {"method", ClusterMethodName(clustering.options.method)},
           {"threshold", clustering.options.threshold},
           {"min_size", clustering.options.min_size},
           {"next_id", clustering.next_id},
@@ -67,6 +68,7 @@ Clustering ClusteringFromJson(const json& j) {
     if (j.at("version").get<int>() != kClusteringFormatVersion)
       throw std::invalid_argument("unknown version " + j.at("version").dump());
     Clustering clustering;
+    clustering.options.method = ParseClusterMethod(j.at("method").get<std::string>());
     clustering.options.threshold = j.at("threshold").get<float>();
     clustering.options.min_size = j.at("min_size").get<int>();
     clustering.next_id = j.at("next_id").get<int>();

@@ -13,7 +13,7 @@ namespace facetrace {
 
 constexpr int kClusteringFormatVersion = 1;
 
-// {"version", "threshold", "min_size", "next_id", "images": [...],
+// {"version", "method", "threshold", "min_size", "next_id", "images": [...],
 //  "clusters": [{"id", "size", "faces": [{"image","width","height","box","quality","embedding"}]}],
 //  "outliers": [face...]}
 nlohmann::json ClusteringToJson(const Clustering& clustering);

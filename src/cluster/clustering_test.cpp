@@ -93,3 +93,33 @@ TEST(ClusteringTest, FindClusterAndFaceLabels) {
 
 }  // namespace
 }  // namespace facetrace
+
+namespace facetrace {
+namespace {
+
+TEST(ClusteringMethodTest, NamesParseAndDefaults) {
+  EXPECT_EQ(ParseClusterMethod("whispers"), ClusterMethod::kChineseWhispers);
+  EXPECT_EQ(ParseClusterMethod("average"), ClusterMethod::kAverageLinkage);
+  EXPECT_STREQ(ClusterMethodName(ClusterMethod::kAverageLinkage), "average");
+  EXPECT_STREQ(ClusterMethodName(ClusterMethod::kChineseWhispers), "whispers");
+  EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kChineseWhispers), 0.5f);
+  EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kAverageLinkage), 0.55f);
+  try {
+    ParseClusterMethod("kmeans");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("kmeans"), std::string::npos);
+  }
+}
+
+TEST(ClusteringMethodTest, AverageLinkageIsSelectable) {
+  Clustering clustering;
+  AddFaces(clustering, {FaceOf(0, 1), FaceOf(0, 2), FaceOf(1, 1)},
+           {.method = ClusterMethod::kAverageLinkage, .threshold = 0.5f, .min_size = 2});
+  EXPECT_EQ(clustering.clusters.size(), 1u);
+  EXPECT_EQ(clustering.outliers.size(), 1u);
+}
+
+}  // namespace
+}  // namespace facetrace
