@@ -13,25 +13,37 @@ namespace facetrace {
 
 namespace {
 
-std::vector<std::vector<int>> Neighbours(const std::vector<Embedding>& items, float threshold) {
-  std::vector<std::vector<int>> neighbours(items.size());
+struct Edge {
+  int to = 0;
+  float weight = 0;
+};
+
+// Edges for pairs within `threshold`, weighted by how far inside it they are: a pair just
+// under the cut votes little, so a few borderline pairs cannot pull two people together
+// (unweighted, the same graph merged two people at 0.5 on the pooled dev sets).
+constexpr float kEdgeFloor = 0.02f;  // weight of a pair exactly at the threshold
+
+std::vector<std::vector<Edge>> Neighbours(const std::vector<Embedding>& items, float threshold) {
+  std::vector<std::vector<Edge>> neighbours(items.size());
   for (size_t a = 0; a < items.size(); ++a) {
     for (size_t b = a + 1; b < items.size(); ++b) {
-      if (EmbeddingDistance(items[a], items[b]) <= threshold) {
-        neighbours[a].push_back(static_cast<int>(b));
-        neighbours[b].push_back(static_cast<int>(a));
-      }
+      const float d = EmbeddingDistance(items[a], items[b]);
+      if (d > threshold) continue;
+      const float weight = threshold - d + kEdgeFloor;
+      neighbours[a].push_back({static_cast<int>(b), weight});
+      neighbours[b].push_back({static_cast<int>(a), weight});
     }
   }
   return neighbours;
 }
 
-// The label most frequent among `node`'s neighbours (ties: the smallest label), or its own
-// label when it has none.
-int MajorityLabel(const std::vector<int>& neighbours, const std::vector<int>& label, int own) {
-  std::map<int, int> votes;
-  for (int n : neighbours) ++votes[label[n]];
-  int best = own, best_votes = 0;
+// The label with the largest total edge weight among `node`'s neighbours (ties: the smallest
+// label), or its own label when it has none.
+int MajorityLabel(const std::vector<Edge>& edges, const std::vector<int>& label, int own) {
+  std::map<int, double> votes;
+  for (const Edge& e : edges) votes[label[e.to]] += e.weight;
+  int best = own;
+  double best_votes = 0;
   for (const auto& [l, v] : votes) {
     if (v > best_votes) best = l, best_votes = v;
   }

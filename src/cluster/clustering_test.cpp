@@ -102,7 +102,7 @@ TEST(ClusteringMethodTest, NamesParseAndDefaults) {
   EXPECT_EQ(ParseClusterMethod("average"), ClusterMethod::kAverageLinkage);
   EXPECT_STREQ(ClusterMethodName(ClusterMethod::kAverageLinkage), "average");
   EXPECT_STREQ(ClusterMethodName(ClusterMethod::kChineseWhispers), "whispers");
-  EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kChineseWhispers), 0.5f);
+  EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kChineseWhispers), 0.52f);
   EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kAverageLinkage), 0.55f);
   try {
     ParseClusterMethod("kmeans");
