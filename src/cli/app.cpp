@@ -29,6 +29,7 @@ int Run(int argc, char** argv) {
   RegisterDetect(app, action);
   RegisterRemove(app, action);
   RegisterStats(app, action);
+  RegisterCluster(app, action);
 
   try {
     app.parse(argc, argv);

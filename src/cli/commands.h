@@ -15,5 +15,6 @@ void RegisterEmbed(CLI::App& app, CommandAction& action);
 void RegisterDetect(CLI::App& app, CommandAction& action);
 void RegisterRemove(CLI::App& app, CommandAction& action);
 void RegisterStats(CLI::App& app, CommandAction& action);
+void RegisterCluster(CLI::App& app, CommandAction& action);
 
 }  // namespace facetrace::cli
