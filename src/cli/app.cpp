@@ -31,6 +31,7 @@ int Run(int argc, char** argv) {
   RegisterStats(app, action);
   RegisterEval(app, action);
   RegisterCalibrate(app, action);
+  RegisterCluster(app, action);
 
   try {
     app.parse(argc, argv);

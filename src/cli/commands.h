@@ -17,5 +17,6 @@ void RegisterRemove(CLI::App& app, CommandAction& action);
 void RegisterStats(CLI::App& app, CommandAction& action);
 void RegisterEval(CLI::App& app, CommandAction& action);
 void RegisterCalibrate(CLI::App& app, CommandAction& action);
+void RegisterCluster(CLI::App& app, CommandAction& action);
 
 }  // namespace facetrace::cli
