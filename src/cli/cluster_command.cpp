@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "pipeline/image_batch.h"
 #include "pipeline/input_paths.h"
+#include "pipeline/match_policy.h"
 #include "pipeline/result_json.h"
 
 namespace facetrace::cli {
@@ -30,6 +31,8 @@ struct ClusterArgs {
   std::string out;
   std::vector<std::string> inputs;
   std::optional<float> threshold;
+  std::optional<double> max_false_match_rate;  // sets the threshold through a calibration
+  std::string calibration;
   std::optional<std::string> method;
   std::optional<int> min_size;
   bool json = false;
@@ -60,6 +63,10 @@ ClusterOptions ChooseOptions(const ClusterArgs& args, const std::optional<Cluste
     if (!args.threshold) options.threshold = DefaultClusterThreshold(options.method);
   }
   if (args.threshold) options.threshold = *args.threshold;
+  if (args.max_false_match_rate) {
+    options.threshold = LoadCalibration(args.calibration, args.common.models)
+                            .ThresholdFor(*args.max_false_match_rate);
+  }
   if (args.min_size) options.min_size = *args.min_size;
   return options;
 }
@@ -199,9 +206,17 @@ void RegisterCluster(CLI::App& app, CommandAction& action) {
       "cluster", "Group the faces of unknown people (photos or folders) into clusters");
   // Not ->required(): `cluster enroll` and `cluster search` take their own --out.
   cmd->add_option("--out", args->out, "Output folder (clusters.json, contact sheets)");
-  cmd->add_option("--threshold", args->threshold,
-                  "Distance threshold (default: 0.52 for whispers, 0.55 for average)")
-      ->check(CLI::Range(0.01, 2.0));
+  CLI::Option* threshold =
+      cmd->add_option("--threshold", args->threshold,
+                      "Distance threshold (default: 0.52 for whispers and average)")
+          ->check(CLI::Range(0.01, 2.0));
+  cmd->add_option("--max-false-match-rate", args->max_false_match_rate,
+                  "Set the threshold from a false-match rate per comparison, through the "
+                  "calibration (0.52 is about 3.7e-3 with the shipped one)")
+      ->check(CLI::Range(1e-9, 1.0))
+      ->excludes(threshold);
+  cmd->add_option("--calibration", args->calibration,
+                  "Calibration file for --max-false-match-rate (default: the shipped one)");
   cmd->add_option("--method", args->method, "whispers (default) or average")
       ->check(CLI::IsMember({"whispers", "average"}));
   cmd->add_option("--min-size", args->min_size, "Smaller groups go to the outliers (default 2)")

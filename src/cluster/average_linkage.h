@@ -3,8 +3,9 @@
 // The conservative alternative to chinese whispers (chinese_whispers.h): two groups join only
 // when the mean distance over all their cross-pairs is under the threshold, so one bridging
 // pair (a blurred photo) cannot merge two people. Measured on orl_att + cs131_faces +
-// facerecjs_bbt pooled (docs/ACCURACY.md, "Clustering"), it merges no two people up to 0.55
-// but splits people more than chinese whispers does (75 clusters for 61 identities).
+// facerecjs_bbt pooled (docs/ACCURACY.md, "Clustering"), it merges no two people up to 0.52
+// (flip-fused embeddings) but splits people more than chinese whispers does (77 clusters for
+// 61 identities).
 //
 // Seeds make it incremental: items that share a seed label start as one group, and two seeded
 // groups are never merged, so clusters that already exist keep their identity while new faces
@@ -18,7 +19,7 @@
 namespace facetrace {
 
 // Its best cut on that set that merges no two people (F 0.951; 0.58 merges two pairs).
-constexpr float kDefaultAverageLinkageThreshold = 0.55f;
+constexpr float kDefaultAverageLinkageThreshold = 0.52f;
 
 // Labels, one per item, for the clustering of `items` where every merge joins the two groups
 // with the smallest mean pairwise Euclidean distance, while that distance is <= `threshold`.

@@ -103,7 +103,7 @@ TEST(ClusteringMethodTest, NamesParseAndDefaults) {
   EXPECT_STREQ(ClusterMethodName(ClusterMethod::kAverageLinkage), "average");
   EXPECT_STREQ(ClusterMethodName(ClusterMethod::kChineseWhispers), "whispers");
   EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kChineseWhispers), 0.52f);
-  EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kAverageLinkage), 0.55f);
+  EXPECT_FLOAT_EQ(DefaultClusterThreshold(ClusterMethod::kAverageLinkage), 0.52f);
   try {
     ParseClusterMethod("kmeans");
     FAIL() << "expected an error";

@@ -48,7 +48,7 @@ struct Face {
   Detection detection;
   Landmarks aligned_landmarks{};  // 5 points from dlib's shape predictor
   float quality = 0;              // [0,1], see quality/face_quality.h
-  Embedding embedding;            // unit length, kEmbeddingDim floats
+  Embedding embedding;            // kEmbeddingDim floats (dlib's, not normalised)
 };
 
 }  // namespace facetrace

@@ -22,15 +22,25 @@ struct GalleryIdentity {
   Embedding template_embedding;  // for the mean modes
 };
 
+// The (weighted) mean of the photos' embeddings, rescaled to their mean length: dlib's
+// embeddings are not unit vectors, and averaging shortens a vector, which would pull the
+// template towards every probe.
 Embedding WeightedMean(const std::vector<const LabelledFace*>& photos, bool by_quality) {
   Embedding mean(kEmbeddingDim, 0.0f);
+  double total_weight = 0, length = 0;
   for (const LabelledFace* f : photos) {
     const float w = by_quality ? std::max(f->quality, 0.05f) : 1.0f;
-    for (int i = 0; i < kEmbeddingDim; ++i) mean[i] += w * (*f->embedding)[i];
+    double sq = 0;
+    for (int i = 0; i < kEmbeddingDim; ++i) {
+      mean[i] += w * (*f->embedding)[i];
+      sq += static_cast<double>((*f->embedding)[i]) * (*f->embedding)[i];
+    }
+    total_weight += w;
+    length += w * std::sqrt(sq);
   }
   double norm = 0;
   for (const float v : mean) norm += static_cast<double>(v) * v;
-  const auto scale = static_cast<float>(1.0 / std::sqrt(std::max(norm, 1e-12)));
+  const auto scale = static_cast<float>(length / total_weight / std::sqrt(std::max(norm, 1e-12)));
   for (float& v : mean) v *= scale;
   return mean;
 }

@@ -37,6 +37,23 @@ std::set<std::string> People(const std::set<std::string>& images) {
   return people;
 }
 
+TEST(ClusterCliTest, ThresholdFromACalibratedFalseMatchRate) {
+  ScratchDir dir;
+  const auto r = RunFacetrace({"cluster", "--out", (dir / "out").string(), "--max-false-match-rate",
+                               "0.001", (DatasetsDir() / "facerecjs_bbt").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto json = nlohmann::json::parse(ReadFile(dir / "out" / "clusters.json"));
+  const float threshold = json["threshold"].get<float>();
+  EXPECT_GT(threshold, 0.40f);  // the shipped calibration puts 1e-3 at about 0.47
+  EXPECT_LT(threshold, 0.52f);  // stricter than the default cut
+  for (const auto& [id, images] : Members(dir / "out")) EXPECT_EQ(People(images).size(), 1u) << id;
+
+  const auto both =
+      RunFacetrace({"cluster", "--out", (dir / "x").string(), "--threshold", "0.5",
+                    "--max-false-match-rate", "0.001", (DatasetsDir() / "facerecjs_bbt").string()});
+  EXPECT_EQ(both.exit_code, 1);
+}
+
 TEST(ClusterCliTest, ClustersASitcomCastIntoPureClustersWithSheetsAndJson) {
   ScratchDir dir;
   const auto r = RunFacetrace({"cluster", "--out", (dir / "out").string(), "--json",
