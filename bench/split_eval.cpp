@@ -70,6 +70,7 @@ int Main(int argc, char** argv) {
   app.add_option("--sets", sets);
   app.add_option("--detector", options.detector);
   app.add_flag("--flip-fusion,!--no-flip-fusion", options.embedder_options.flip_fusion);
+  app.add_flag("--equalize-chip", options.equalize_chip, "CLAHE on each aligned chip");
   bool verbose = false;
   app.add_flag("--verbose", verbose, "List each miss on stderr");
   CLI11_PARSE(app, argc, argv);

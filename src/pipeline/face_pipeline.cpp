@@ -5,6 +5,7 @@
 
 #include <dlib/opencv/to_open_cv.h>
 
+#include "align/chip_lighting.h"
 #include "quality/face_quality.h"
 
 namespace facetrace {
@@ -60,6 +61,7 @@ std::vector<Face> FacePipeline::ProcessImage(const cv::Mat& bgr) {
     const cv::Mat chip_view = dlib::toMat(aligned.chip);  // RGB; quality only needs grey
     faces[i].quality =
         AssessFaceQuality(chip_view, faces[i].detection.landmarks, detections[i].score).overall;
+    if (options_.equalize_chip) EqualizeChipLighting(aligned.chip);
     chips[i] = std::move(aligned.chip);
   }
   timings_.align += SecondsSince(start);

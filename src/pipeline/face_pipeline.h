@@ -26,6 +26,7 @@ struct PipelineOptions {
   ImageLoadOptions load_options;
   std::filesystem::path model_dir;  // empty: ModelPaths::Resolve()
   int max_faces_per_image = 64;     // keep the best-scored faces beyond this
+  bool equalize_chip = false;       // CLAHE on each aligned chip (align/chip_lighting.h)
 };
 
 // Seconds spent per stage, summed over the images a pipeline processed.
