@@ -5,7 +5,9 @@
 // 1. baseline: a single-threaded loop of the same steps (read, decode, detect, align, embed,
 //    catalog insert, index add), with BLAS and OpenCV held to one thread;
 // 2. enroll: the engine's parallel Enroll() on all cores;
-// 3. identify: the engine's batch identify on the probe half, per image and per search.
+// 3. identify: the engine's batch identify on the probe half, per image and per search;
+// 4. with --hog-recipe, the plain single-threaded dlib recipe (HOG detector, no flip fusion)
+//    that issue 4 compares the engine with.
 // Figures are medians over --repeat runs; the speed-up is computed within one run.
 #include <unistd.h>
 
@@ -177,6 +179,7 @@ int Main(int argc, char** argv) {
   int repeat = 3;
   int threads = 0;
   std::string json_out;
+  bool hog_recipe = false;
   app.add_option("--datasets", datasets, "Folder of the shared datasets")->capture_default_str();
   app.add_option("--sets", sets, "Comma-separated dev sets")->capture_default_str();
   app.add_option("--detector", detector, "Face detector")->capture_default_str();
@@ -184,6 +187,8 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", threads, "Enroll/identify workers (0: one per core)");
   app.add_option("--json", json_out, "Also write the figures to this JSON file");
+  app.add_flag("--hog-recipe", hog_recipe,
+               "Also time a single-threaded dlib recipe: HOG detector, no flip fusion");
   CLI11_PARSE(app, argc, argv);
 
   std::vector<std::string> set_list;
@@ -196,13 +201,22 @@ int Main(int argc, char** argv) {
       fs::temp_directory_path() / fmt::format("facetrace-bench-{}", ::getpid());
   fs::create_directories(scratch);
 
-  std::vector<double> base_rate, par_rate, ident_ms, search_ms;
+  PipelineOptions recipe = options;
+  recipe.detector = "hog";
+  recipe.embedder_options.flip_fusion = false;
+  std::vector<double> base_rate, par_rate, ident_ms, search_ms, hog_rate;
   RunFigures base, par;
   IdentifyFigures ident;
   for (int r = 0; r < repeat; ++r) {
     base = SingleThreadedLoop(split.gallery, scratch / fmt::format("base{}.db", r), options);
     par = ParallelEnroll(split.gallery, scratch / fmt::format("par{}.db", r), options, workers);
     ident = BatchIdentify(split.probes, scratch / fmt::format("par{}.db", r), options, workers);
+    if (hog_recipe) {
+      const RunFigures hog =
+          SingleThreadedLoop(split.gallery, scratch / fmt::format("hog{}.db", r), recipe);
+      hog_rate.push_back(hog.images / hog.seconds);
+      std::fprintf(stderr, "run %d: dlib HOG recipe %.2f img/s\n", r + 1, hog_rate.back());
+    }
     base_rate.push_back(base.images / base.seconds);
     par_rate.push_back(par.images / par.seconds);
     ident_ms.push_back(1000 * ident.seconds /
@@ -214,10 +228,11 @@ int Main(int argc, char** argv) {
                  r + 1, base_rate.back(), par_rate.back(), par_rate.back() / base_rate.back(),
                  ident_ms.back());
   }
-  std::vector<double> speedups;
+  std::vector<double> speedups, vs_hog;
   for (size_t i = 0; i < base_rate.size(); ++i) speedups.push_back(par_rate[i] / base_rate[i]);
+  for (size_t i = 0; i < hog_rate.size(); ++i) vs_hog.push_back(par_rate[i] / hog_rate[i]);
 
-  const nlohmann::json figures = {
+  nlohmann::json figures = {
       {"sets", set_list},
       {"gallery_images", split.gallery.size()},
       {"probe_images", split.probes.size()},
@@ -234,6 +249,10 @@ int Main(int argc, char** argv) {
       {"enroll_stages_per_image_cpu", StagesJson(par.stages, par.images)},
       {"identify_stages_per_image_cpu", StagesJson(ident.stages, ident.images)},
   };
+  if (hog_recipe) {
+    figures["dlib_hog_recipe_images_per_s"] = Median(hog_rate);
+    figures["enroll_speedup_vs_dlib_hog_recipe"] = Median(vs_hog);
+  }
   std::printf("%s\n", figures.dump(2).c_str());
   if (!json_out.empty()) {
     std::FILE* f = std::fopen(json_out.c_str(), "w");
