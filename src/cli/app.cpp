@@ -32,6 +32,7 @@ int Run(int argc, char** argv) {
   RegisterEval(app, action);
   RegisterCalibrate(app, action);
   RegisterCluster(app, action);
+  RegisterVideo(app, action);
 
   try {
     app.parse(argc, argv);

@@ -18,5 +18,6 @@ void RegisterStats(CLI::App& app, CommandAction& action);
 void RegisterEval(CLI::App& app, CommandAction& action);
 void RegisterCalibrate(CLI::App& app, CommandAction& action);
 void RegisterCluster(CLI::App& app, CommandAction& action);
+void RegisterVideo(CLI::App& app, CommandAction& action);
 
 }  // namespace facetrace::cli

@@ -11,32 +11,6 @@
 
 namespace facetrace {
 
-Embedding FusedTemplate(const std::vector<Embedding>& embeddings) {
-  if (embeddings.empty()) {
-    throw Error(ErrorCode::kInvalidArgument, "a template needs at least one face");
-  }
-  Embedding mean(embeddings.front().size(), 0.0f);
-  double mean_length = 0;
-  for (const Embedding& e : embeddings) {
-    if (e.size() != mean.size())
-      throw Error(ErrorCode::kInvalidArgument, "embeddings of different lengths cannot be fused");
-    double squared = 0;
-    for (size_t d = 0; d < e.size(); ++d) {
-      mean[d] += e[d];
-      squared += static_cast<double>(e[d]) * e[d];
-    }
-    mean_length += std::sqrt(squared);
-  }
-  mean_length /= static_cast<double>(embeddings.size());
-  double squared = 0;
-  for (float v : mean) squared += static_cast<double>(v) * v;
-  const double length = std::sqrt(squared);
-  if (length > 0) {
-    for (float& v : mean) v = static_cast<float>(v / length * mean_length);
-  }
-  return mean;
-}
-
 Embedding ClusterTemplate(const Cluster& cluster) {
   std::vector<Embedding> embeddings;
   for (const ClusterFace& face : cluster.faces) embeddings.push_back(face.embedding);

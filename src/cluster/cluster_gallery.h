@@ -9,14 +9,12 @@
 #include <vector>
 
 #include "cluster/clustering.h"
+#include "embed/fused_template.h"
 #include "pipeline/gallery.h"
 
 namespace facetrace {
 
-// The fused template of a set of faces: the mean of their embeddings, rescaled to their mean
-// length (dlib embeddings are not unit length, and gallery distances are measured in that
-// space). Throws Error(kInvalidArgument) for no faces.
-Embedding FusedTemplate(const std::vector<Embedding>& embeddings);
+// The cluster's faces fused into one template (embed/fused_template.h).
 Embedding ClusterTemplate(const Cluster& cluster);
 
 struct ClusterEnrollResult {

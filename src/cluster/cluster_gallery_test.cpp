@@ -14,24 +14,6 @@ namespace {
 
 using testing::AxisEmbedding;
 
-float Length(const Embedding& e) {
-  double s = 0;
-  for (float v : e) s += static_cast<double>(v) * v;
-  return static_cast<float>(std::sqrt(s));
-}
-
-TEST(ClusterGalleryTest, FusedTemplateIsTheMeanDirectionAtTheMeanLength) {
-  const Embedding t = FusedTemplate({AxisEmbedding(0, 1), AxisEmbedding(1, 3)});
-  EXPECT_NEAR(Length(t), 2.0f, 1e-5);
-  EXPECT_NEAR(t[0], t[1] / 3, 1e-5);  // mean (0.5, 1.5) rescaled
-  try {
-    FusedTemplate({});
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
-  }
-}
-
 Cluster ClusterOfJohn() {
   Cluster cluster;
   cluster.id = 3;

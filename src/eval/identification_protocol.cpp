@@ -9,6 +9,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "embed/face_embedder.h"
+#include "embed/fused_template.h"
 #include "eval/svg_chart.h"
 
 namespace facetrace {
@@ -22,27 +23,15 @@ struct GalleryIdentity {
   Embedding template_embedding;  // for the mean modes
 };
 
-// The (weighted) mean of the photos' embeddings, rescaled to their mean length: dlib's
-// embeddings are not unit vectors, and averaging shortens a vector, which would pull the
-// template towards every probe.
+// The identity's photos fused into one template, optionally weighted by face quality.
 Embedding WeightedMean(const std::vector<const LabelledFace*>& photos, bool by_quality) {
-  Embedding mean(kEmbeddingDim, 0.0f);
-  double total_weight = 0, length = 0;
+  std::vector<Embedding> embeddings;
+  std::vector<float> weights;
   for (const LabelledFace* f : photos) {
-    const float w = by_quality ? std::max(f->quality, 0.05f) : 1.0f;
-    double sq = 0;
-    for (int i = 0; i < kEmbeddingDim; ++i) {
-      mean[i] += w * (*f->embedding)[i];
-      sq += static_cast<double>((*f->embedding)[i]) * (*f->embedding)[i];
-    }
-    total_weight += w;
-    length += w * std::sqrt(sq);
+    embeddings.push_back(*f->embedding);
+    weights.push_back(by_quality ? std::max(f->quality, 0.05f) : 1.0f);
   }
-  double norm = 0;
-  for (const float v : mean) norm += static_cast<double>(v) * v;
-  const auto scale = static_cast<float>(length / total_weight / std::sqrt(std::max(norm, 1e-12)));
-  for (float& v : mean) v *= scale;
-  return mean;
+  return FusedTemplate(embeddings, weights);
 }
 
 float IdentityDistance(const Embedding& probe, const GalleryIdentity& g, TemplateMode mode) {
