@@ -62,21 +62,20 @@ Calibration Calibration::Fit(std::vector<float> genuine, std::vector<float> impo
   return c;
 }
 
-double Calibration::Interpolate(const std::vector<double>& table, float distance) {
+double Calibration::AtGridPoint(const std::vector<double>& table, float distance, bool round_up) {
   const double position = std::clamp(static_cast<double>(distance) / kGridStep, 0.0,
                                      static_cast<double>(kGridPoints - 1));
-  const auto below = static_cast<size_t>(std::floor(position));
-  if (below + 1 >= table.size()) return table.back();
-  const double t = position - static_cast<double>(below);
-  return table[below] + t * (table[below + 1] - table[below]);
+  // A tiny tolerance so that a grid distance computed in float maps to its own point.
+  const double rounded = round_up ? std::ceil(position - 1e-4) : std::floor(position + 1e-4);
+  return table[static_cast<size_t>(rounded)];
 }
 
 double Calibration::FalseMatchRate(float distance) const {
-  return Interpolate(false_match_, distance);
+  return AtGridPoint(false_match_, distance, /*round_up=*/true);
 }
 
 double Calibration::FalseNonMatchRate(float distance) const {
-  return Interpolate(false_non_match_, distance);
+  return AtGridPoint(false_non_match_, distance, /*round_up=*/false);
 }
 
 double Calibration::ResolvableRate() const {
@@ -96,14 +95,14 @@ float Calibration::ThresholdFor(double max_false_match_rate) const {
   }
   const auto above =
       std::upper_bound(false_match_.begin(), false_match_.end(), max_false_match_rate);
-  if (above == false_match_.end()) return kGridEnd;
-  const auto i = static_cast<int>(above - false_match_.begin());
-  if (i == 0) return 0;
-  // Where the linear piece between grid points i-1 and i reaches the rate.
-  const double low = false_match_[static_cast<size_t>(i - 1)];
-  const double high = false_match_[static_cast<size_t>(i)];
-  const double t = (max_false_match_rate - low) / (high - low);
-  return GridDistance(i - 1) + static_cast<float>(t) * kGridStep;
+  if (above == false_match_.begin()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("no distance keeps the false-match rate at {:g}: impostor pairs at "
+                            "distance 0 (the same photo under two names?) already exceed it",
+                            max_false_match_rate));
+  }
+  // The last grid point still within the rate: exact there, whatever the curve does in between.
+  return GridDistance(static_cast<int>(above - false_match_.begin()) - 1);
 }
 
 nlohmann::json Calibration::ToJson() const {

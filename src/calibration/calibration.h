@@ -12,10 +12,14 @@
 // and the inverse one a user sets policy with: ThresholdFor(1e-3) is the largest distance at
 // which no more than 1 in 1000 impostor comparisons would be accepted.
 //
-// The empirical curves are tabulated on a fixed distance grid and interpolated linearly
-// between grid points; the file is small, human-readable JSON, so a calibration can ship beside
-// its model and be recomputed by `facetrace calibrate` on a user's own photos. A rate cannot be
-// resolved below 1 / impostor_pairs (nothing rarer was observed): ThresholdFor refuses it.
+// The empirical curves are tabulated on a fixed distance grid (kGridStep). They are exact at
+// grid points only: between two, the curve may jump anywhere. So every answer is rounded the
+// cautious way: FalseMatchRate reads the next grid point up (never under-states the risk),
+// FalseNonMatchRate the one below, and ThresholdFor returns the last grid point whose measured
+// rate is within the target, so FalseMatchRate(ThresholdFor(r)) <= r always holds. The file is
+// small, human-readable JSON, so a calibration can ship beside its model and be recomputed by
+// `facetrace calibrate` on a user's own photos. A rate cannot be resolved below
+// 1 / impostor_pairs (nothing rarer was observed): ThresholdFor refuses it.
 #pragma once
 
 #include <cstdint>
@@ -55,8 +59,9 @@ class Calibration {
 
   double FalseMatchRate(float distance) const;
   double FalseNonMatchRate(float distance) const;
-  // The largest distance whose false-match rate is at most `max_false_match_rate`. Throws
-  // Error(kInvalidArgument) when the rate is outside (0, 1] or below what the data can resolve.
+  // The largest grid distance whose measured false-match rate is at most
+  // `max_false_match_rate`. Throws Error(kInvalidArgument) when the rate is outside (0, 1],
+  // below what the data can resolve, or exceeded already at distance 0.
   float ThresholdFor(double max_false_match_rate) const;
   // The smallest false-match rate this calibration can vouch for: 1 / impostor pairs.
   double ResolvableRate() const;
@@ -67,7 +72,7 @@ class Calibration {
   static constexpr float kGridEnd = 1.5f;     // unit vectors are at most 2 apart; faces ~1.2
 
  private:
-  static double Interpolate(const std::vector<double>& table, float distance);
+  static double AtGridPoint(const std::vector<double>& table, float distance, bool round_up);
 
   CalibrationProvenance provenance_;
   std::vector<double> false_match_;      // FMR at grid point i (distance i * kGridStep)

@@ -54,9 +54,9 @@ int RunCalibrate(const CalibrateArgs& args) {
   const Calibration calibration =
       FitCalibration(sets, std::string(FaceEmbedder::kModelId) +
                                (args.common.flip_fusion ? "" : ", no flip fusion"));
-  calibration.Save(args.out);
   PrintSummary(calibration);
   PrintHeldOutChecks(sets);
+  calibration.Save(args.out);
   std::cout << "written: " << args.out << "\n";
   return kExitOk;
 }

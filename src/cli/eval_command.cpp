@@ -31,7 +31,7 @@ void WriteReport(const ReportOptions& options, const nlohmann::json& report) {
 }
 
 std::string Rate(const nlohmann::json& value) {
-  return value.is_null() ? "n/a (too few pairs)" : fmt::format("{:.4f}", value.get<double>());
+  return value.is_null() ? "n/a" : fmt::format("{:.4f}", value.get<double>());
 }
 
 struct VerifyEvalArgs {
@@ -58,7 +58,13 @@ int RunEvalVerify(const VerifyEvalArgs& args) {
       Rate(r["tar_at_far_1e-3"]), e.metrics.eer, e.metrics.eer_threshold);
   WriteReport(args.output, r);
   if (!args.output.plots.empty()) WriteVerificationCharts(e.metrics, args.output.plots);
-  return kExitOk;
+  for (const auto& error : r["unreadable_images"]) {
+    std::cerr << error.get<std::string>() << "\n";
+  }
+  if (e.metrics.folds == 1) {
+    std::cerr << "note: one fold: the accuracy threshold was tuned on the pairs it is scored on\n";
+  }
+  return r["unreadable_images"].empty() ? kExitOk : kExitSomeFailed;
 }
 
 struct IdentifyEvalArgs {
@@ -72,9 +78,9 @@ struct IdentifyEvalArgs {
 void PrintIdentification(const nlohmann::json& r) {
   const auto& closed = r["closed_set"];
   std::cout << fmt::format(
-      "closed set: {} probes ({} without a face)\n  rank-1 {:.4f}  rank-5 {:.4f}  rank-10 {:.4f}\n",
-      closed["probes"].get<int>(), closed["probes_without_face"].get<int>(),
-      closed["rank1"].get<double>(), closed["rank5"].get<double>(), closed["rank10"].get<double>());
+      "closed set: {} probes ({} without a face)\n  rank-1 {}  rank-5 {}  rank-10 {}\n",
+      closed["probes"].get<int>(), closed["probes_without_face"].get<int>(), Rate(closed["rank1"]),
+      Rate(closed["rank5"]), Rate(closed["rank10"]));
   for (const auto& [label, t] : closed["by_subset"].items()) {
     std::cout << fmt::format("  {:<28} rank-1 {:.4f} ({} probes)\n", label,
                              t["rank1"].get<double>(), t["probes"].get<int>());

@@ -44,11 +44,14 @@ int RunVerify(const VerifyArgs& args) {
     }
     return kExitSomeFailed;
   }
-  const MatchPolicy policy = args.decision.ToPolicy(args.common.models);
-  const float threshold = args.threshold >= 0 ? args.threshold : policy.threshold();
+  // The calibration always reports the rate; it sets the threshold unless --threshold does.
+  const Calibration calibration = LoadCalibration(args.decision.calibration, args.common.models);
+  const float threshold = args.threshold >= 0
+                              ? args.threshold
+                              : calibration.ThresholdFor(args.decision.max_false_match_rate);
   const float distance = EmbeddingDistance(a.embedding, b.embedding);
   const bool same = distance <= threshold;
-  const double false_match_rate = policy.calibration().FalseMatchRate(distance);
+  const double false_match_rate = calibration.FalseMatchRate(distance);
   if (args.json) {
     std::cout << JsonLine({{"same", same},
                            {"distance", distance},

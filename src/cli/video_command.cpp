@@ -99,7 +99,16 @@ std::vector<TrackResult> ProcessVideo(const std::string& path, const VideoArgs& 
   return results;
 }
 
+void ReportFailure(const std::string& video, const std::string& message, bool json) {
+  std::fprintf(stderr, "%s\n", message.c_str());
+  if (json) std::cout << JsonLine({{"video", video}, {"error", message}}) << "\n";
+}
+
 int RunVideo(const VideoArgs& args) {
+  if (!args.contact_sheet.empty() && !cv::haveImageWriter(args.contact_sheet)) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "--contact-sheet " + args.contact_sheet + ": use an image extension (.jpg, .png)");
+  }
   const MatchPolicy policy = args.decision.ToPolicy(args.common.models);
   const auto gallery = Gallery::Open(args.db);
   FacePipeline pipeline(args.common.ToPipelineOptions());
@@ -120,8 +129,10 @@ int RunVideo(const VideoArgs& args) {
     } catch (const Error& e) {
       if (e.code() == ErrorCode::kModelMissing || e.code() == ErrorCode::kModelInvalid) throw;
       ++failed;
-      std::fprintf(stderr, "%s\n", e.what());
-      if (args.json) std::cout << JsonLine({{"video", video}, {"error", e.what()}}) << "\n";
+      ReportFailure(video, e.what(), args.json);
+    } catch (const cv::Exception& e) {  // FFmpeg or OpenCV failing inside a damaged stream
+      ++failed;
+      ReportFailure(video, video + ": cannot decode: " + e.what(), args.json);
     }
   }
   if (!args.contact_sheet.empty() && !cv::imwrite(args.contact_sheet, ContactSheet(sheet, 5))) {

@@ -1,6 +1,9 @@
 #include "eval/calibration_fit.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "core/error.h"
 
 namespace facetrace {
 
@@ -56,13 +59,19 @@ std::vector<HeldOutCheck> CheckCalibrationOnHeldOutSets(const std::vector<Labell
     for (size_t i = 0; i < sets.size(); ++i) {
       if (i != held) others.push_back(sets[i]);
     }
-    const Calibration fitted = FitCalibration(others, "held-out check");
+    std::optional<Calibration> fitted;
+    try {
+      fitted = FitCalibration(others, "held-out check");
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kInvalidArgument) throw;
+      continue;  // the other folders alone hold no genuine or no impostor pair
+    }
     auto impostor = ImpostorDistances(sets[held]);
     if (impostor.empty()) continue;
     std::sort(impostor.begin(), impostor.end());
     for (const double rate : rates) {
-      if (rate < fitted.ResolvableRate()) continue;
-      const float t = fitted.ThresholdFor(rate);
+      if (rate < fitted->ResolvableRate() || fitted->FalseMatchRate(0) > rate) continue;
+      const float t = fitted->ThresholdFor(rate);
       const auto accepted =
           std::upper_bound(impostor.begin(), impostor.end(), t) - impostor.begin();
       checks.push_back({.set = sets[held].name,

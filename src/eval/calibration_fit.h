@@ -32,7 +32,8 @@ struct HeldOutCheck {
   double observed_rate = 0;
   int64_t impostor_pairs = 0;
 };
-// Needs at least two sets; targets a calibration cannot resolve are skipped.
+// Needs at least two sets; targets a calibration cannot resolve, and held-out sets whose
+// complement cannot be fitted (no genuine or no impostor pair left), are skipped.
 std::vector<HeldOutCheck> CheckCalibrationOnHeldOutSets(const std::vector<LabelledSet>& sets,
                                                         const std::vector<double>& rates);
 

@@ -61,7 +61,8 @@ std::optional<OpenSetPoint> DirAtFpir(const std::vector<RankedSearch>& mated,
   const auto allowed = static_cast<size_t>(std::floor(fpir * static_cast<double>(impostor.size())));
   // Accept everything strictly closer than the (allowed+1)-th closest non-mated search.
   const float limit = allowed < impostor.size() ? impostor[allowed] : kNoCandidate;
-  const float threshold = std::nextafter(limit, 0.0f);
+  // Just below the limit; at a limit of 0 (a stranger's identical photo) accept nothing.
+  const float threshold = limit > 0 ? std::nextafter(limit, 0.0f) : -1.0f;
   return OpenSetPoint{.fpir = FractionAtMost(impostor, threshold),
                       .dir = FractionAtMost(HitDistances(mated), threshold),
                       .threshold = threshold};
@@ -83,6 +84,10 @@ std::vector<OpenSetPoint> OpenSetCurve(const std::vector<RankedSearch>& mated,
   std::vector<OpenSetPoint> curve;
   for (size_t i = 0; i < thresholds.size(); i += stride) {
     const float t = thresholds[i];
+    curve.push_back({FractionAtMost(impostor, t), FractionAtMost(hits, t), t});
+  }
+  if (!thresholds.empty() && (thresholds.size() - 1) % stride != 0) {  // always end at the end
+    const float t = thresholds.back();
     curve.push_back({FractionAtMost(impostor, t), FractionAtMost(hits, t), t});
   }
   return curve;

@@ -76,6 +76,11 @@ std::vector<GalleryIdentity> BuildGallery(const LabelledSet& set, int id_offset,
   return gallery;
 }
 
+bool InGallery(const std::vector<GalleryIdentity>& gallery, int identity) {
+  return std::any_of(gallery.begin(), gallery.end(),
+                     [&](const GalleryIdentity& g) { return g.identity == identity; });
+}
+
 bool HeldOut(int identity, double holdout) {
   return std::floor((identity + 1) * holdout) - std::floor(identity * holdout) >= 1;
 }
@@ -131,8 +136,7 @@ IdentificationResult EvaluateIdentification(const std::vector<LabelledSet>& sets
                                             const IdentificationOptions& options) {
   std::vector<RankedSearch> closed, mated, non_mated;
   std::map<std::string, SubsetTally> subsets;
-  int id_offset = 0, no_face_probes = 0, enrolled_ids = 0, held_out_ids = 0;
-  nlohmann::json per_set = nlohmann::json::array();
+  int id_offset = 0, no_face_probes = 0, enrolled_ids = 0, held_out_ids = 0, not_enrolled = 0;
   for (const LabelledSet& set : sets) {
     const auto all = BuildGallery(set, id_offset, options.mode, [](int) { return true; });
     const auto open = BuildGallery(set, id_offset, options.mode,
@@ -143,8 +147,13 @@ IdentificationResult EvaluateIdentification(const std::vector<LabelledSet>& sets
     for (const LabelledFace& f : set.faces) {
       const int truth = id_offset + f.identity;
       const bool held_out = HeldOut(f.identity, options.holdout);
-      if (held_out && f.embedding) non_mated.push_back(Search(f, truth, open, options.mode));
+      // A non-mated photo without a face is a search that returns no one: a correct answer.
+      if (held_out) non_mated.push_back(Search(f, truth, open, options.mode));
       if (f.position % 2 == 0) continue;
+      if (!InGallery(all, truth)) {  // none of the identity's gallery photos has a face
+        ++not_enrolled;
+        continue;
+      }
       if (!held_out) mated.push_back(Search(f, truth, open, options.mode));
       closed.push_back(Search(f, truth, all, options.mode));
       const RankedSearch& s = closed.back();
@@ -172,13 +181,15 @@ IdentificationResult EvaluateIdentification(const std::vector<LabelledSet>& sets
   for (const auto& [label, t] : subsets) {
     breakdown[label] = {{"probes", t.probes}, {"rank1", static_cast<double>(t.hits) / t.probes}};
   }
-  auto rank = [&](int k) {
-    return result.cmc.size() >= static_cast<size_t>(k) ? result.cmc[k - 1] : 0.0;
+  auto rank = [&](int k) {  // null beyond --max-rank: not measured, not zero
+    return result.cmc.size() >= static_cast<size_t>(k) ? nlohmann::json(result.cmc[k - 1])
+                                                       : nlohmann::json(nullptr);
   };
   result.report = {{"template", TemplateModeName(options.mode)},
                    {"closed_set",
                     {{"probes", closed.size()},
                      {"probes_without_face", no_face_probes},
+                     {"probes_not_enrolled", not_enrolled},
                      {"rank1", rank(1)},
                      {"rank5", rank(5)},
                      {"rank10", rank(10)},
@@ -203,7 +214,7 @@ void WriteIdentificationCharts(const IdentificationResult& result,
   cmc.y_label = "identification rate";
   cmc.x_min = 1;
   cmc.x_max = static_cast<double>(std::max<size_t>(result.cmc.size(), 2));
-  cmc.y_min = 0.5;
+  cmc.y_min = result.cmc.empty() ? 0.0 : std::min(0.5, std::floor(result.cmc.front() * 10) / 10);
   ChartSeries s{"rank-k rate", {}};
   for (size_t k = 0; k < result.cmc.size(); ++k) s.points.emplace_back(k + 1.0, result.cmc[k]);
   cmc.series.push_back(std::move(s));

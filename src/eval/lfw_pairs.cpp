@@ -45,6 +45,7 @@ std::vector<LfwPair> ReadLfwPairs(const std::filesystem::path& path) {
   std::string line;
   int number = 0;
   int per_fold = 0;
+  int folds = 0;  // 0: not stated
   std::vector<LfwPair> pairs;
   while (std::getline(in, line)) {
     ++number;
@@ -52,6 +53,7 @@ std::vector<LfwPair> ReadLfwPairs(const std::filesystem::path& path) {
     if (t.empty()) continue;
     if (number == 1 && t.size() <= 2) {  // header: [folds] pairs-per-kind-per-fold
       per_fold = PositiveInt(t.back(), path, number);
+      folds = t.size() == 2 ? PositiveInt(t[0], path, number) : 1;
       continue;
     }
     if (per_fold == 0)
@@ -68,6 +70,11 @@ std::vector<LfwPair> ReadLfwPairs(const std::filesystem::path& path) {
     pairs.push_back(std::move(p));
   }
   if (pairs.empty()) throw Error(ErrorCode::kInvalidArgument, path.string() + " holds no pairs");
+  if (pairs.size() != static_cast<size_t>(folds) * 2 * per_fold) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{}: the header promises {} fold(s) of 2 x {} pairs, the file holds {}",
+                            path.string(), folds, per_fold, pairs.size()));
+  }
   return pairs;
 }
 
@@ -76,7 +83,10 @@ std::filesystem::path ResolvePairImage(const std::filesystem::path& root, const 
   const auto lfw = root / name / fmt::format("{}_{:04d}.jpg", name, index);
   if (std::filesystem::exists(lfw)) return lfw;
   const auto folder = root / name;
-  if (std::filesystem::is_directory(folder)) {
+  // One scheme per folder: a folder with LFW names never falls back to positions, where
+  // index 2 could name the same photo as index 1.
+  const bool lfw_folder = std::filesystem::exists(folder / fmt::format("{}_0001.jpg", name));
+  if (!lfw_folder && std::filesystem::is_directory(folder)) {
     const auto files = ImagesUnder(folder);
     if (index >= 1 && static_cast<size_t>(index) <= files.size()) return files[index - 1];
   }

@@ -28,7 +28,8 @@ TEST(LfwPairsTest, MalformedLinesAreNamed) {
   const std::vector<std::pair<std::string, std::string>> bad = {{"a.txt", "1 1\nAnn 1\n"},
                                                                 {"b.txt", "1 1\nAnn x 2\n"},
                                                                 {"c.txt", "Ann 1 2\n"},
-                                                                {"d.txt", ""}};
+                                                                {"d.txt", ""},
+                                                                {"short.txt", "2 1\nAnn 1 2\n"}};
   for (const auto& [name, text] : bad) {
     testing::WriteFile(dir / name, text);
     try {
@@ -47,10 +48,13 @@ TEST(LfwPairsTest, ResolvesLfwNamesThenSortedPositions) {
   testing::WriteFile(dir / "Ann" / "Ann_0001.jpg", "x");
   testing::WriteFile(dir / "Bob" / "z.png", "x");
   testing::WriteFile(dir / "Bob" / "a.png", "x");
+  testing::WriteFile(dir / "Cat" / "Cat_0001.jpg", "x");  // LFW names: no positional fallback
+  testing::WriteFile(dir / "Cat" / "extra.jpg", "x");
   EXPECT_EQ(ResolvePairImage(dir.path(), "Ann", 1), dir / "Ann" / "Ann_0001.jpg");
   EXPECT_EQ(ResolvePairImage(dir.path(), "Bob", 2), dir / "Bob" / "z.png");
   EXPECT_THROW(ResolvePairImage(dir.path(), "Bob", 3), Error);
   EXPECT_THROW(ResolvePairImage(dir.path(), "Cid", 1), Error);
+  EXPECT_THROW(ResolvePairImage(dir.path(), "Cat", 2), Error);
 }
 
 TEST(LfwPairsTest, WritesReproduciblePairsItCanReadBack) {

@@ -1,5 +1,7 @@
 #include "eval/verification_protocol.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/atomic_file.h"
@@ -22,7 +24,9 @@ PairsEvaluation EvaluatePairs(const std::vector<LfwPair>& pairs, const std::file
   std::vector<std::filesystem::path> paths;
   for (const auto& [path, unused] : embeddings) paths.push_back(path);
   size_t done = 0;
+  std::vector<std::string> failed;
   ProcessImages(paths, options, [&](ImageResult&& result) {
+    if (!result.ok()) failed.push_back(result.error);
     const int main = MainFaceIndex(result.faces);
     if (main >= 0) embeddings[result.path] = result.faces[static_cast<size_t>(main)].embedding;
     if (progress) progress(++done, paths.size());
@@ -46,6 +50,8 @@ PairsEvaluation EvaluatePairs(const std::vector<LfwPair>& pairs, const std::file
               {"genuine_pairs", m.genuine_pairs},
               {"impostor_pairs", m.impostor_pairs},
               {"pairs_without_face", e.pairs_without_face},
+              {"unreadable_images", failed},
+              {"accuracy_tuned_on_test", m.folds == 1},
               {"folds", m.folds},
               {"accuracy", m.accuracy_mean},
               {"accuracy_std", m.accuracy_std},
@@ -63,7 +69,11 @@ void WriteVerificationCharts(const VerificationMetrics& metrics, const std::file
   roc.x_label = "FAR (impostor pairs accepted)";
   roc.y_label = "TAR (genuine pairs accepted)";
   roc.x_min = 1e-4;
-  roc.y_min = 0.5;
+  double lowest = 1;
+  for (const RocPoint& p : metrics.roc) {
+    if (p.far >= roc.x_min) lowest = std::min(lowest, p.tar);
+  }
+  roc.y_min = std::min(0.5, std::floor(lowest * 10) / 10);
   roc.log_x = true;
   ChartSeries s{"TAR vs FAR", {}};
   for (const RocPoint& p : metrics.roc) s.points.emplace_back(p.far, p.tar);

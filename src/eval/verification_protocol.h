@@ -1,6 +1,8 @@
 // `facetrace eval verify`: LFW-style verification over a pairs file. Each distinct photo is
-// embedded once (largest face); a pair with a photo without a face is scored as a rejection
-// (distance kNoFaceDistance), so it costs a genuine pair and never helps.
+// embedded once (largest face); a pair with a photo without a face, or one that cannot be
+// read (listed in the report's "unreadable_images"), is scored as a rejection (distance
+// kNoFaceDistance), so it costs a genuine pair and never helps. With a single fold the
+// threshold is tuned on the pairs it is scored on; the report says so.
 #pragma once
 
 #include <filesystem>

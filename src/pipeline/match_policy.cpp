@@ -1,6 +1,10 @@
 #include "pipeline/match_policy.h"
 
+#include <fmt/format.h>
+
+#include "core/error.h"
 #include "core/model_paths.h"
+#include "embed/face_embedder.h"
 
 namespace facetrace {
 
@@ -18,8 +22,17 @@ void MatchPolicy::Apply(std::vector<Candidate>& candidates) const {
 
 Calibration LoadCalibration(const std::filesystem::path& explicit_path,
                             const std::filesystem::path& model_dir) {
-  if (!explicit_path.empty()) return Calibration::Load(explicit_path);
-  return Calibration::Load(ModelPaths::Resolve(model_dir).Require(ModelFiles::kResnetCalibration));
+  const auto path = !explicit_path.empty()
+                        ? explicit_path
+                        : ModelPaths::Resolve(model_dir).Require(ModelFiles::kResnetCalibration);
+  Calibration calibration = Calibration::Load(path);
+  // Distances of another model mean something else: refuse rather than mislead.
+  if (calibration.provenance().model_id.rfind(FaceEmbedder::kModelId, 0) != 0) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{} calibrates the model '{}', not '{}'", path.string(),
+                            calibration.provenance().model_id, FaceEmbedder::kModelId));
+  }
+  return calibration;
 }
 
 }  // namespace facetrace

@@ -42,6 +42,7 @@ class MatchPolicy {
 
 // `explicit_path` when given, else the calibration installed beside the models
 // (ModelFiles::kResnetCalibration; Error(kModelMissing) naming scripts/setup when absent).
+// A calibration of another embedder is Error(kInvalidArgument).
 Calibration LoadCalibration(const std::filesystem::path& explicit_path,
                             const std::filesystem::path& model_dir);
 

@@ -9,19 +9,21 @@
 namespace facetrace {
 namespace {
 
-Calibration Synthetic() {
+Calibration Synthetic(const std::string& model_id = "dlib_resnet_v1") {
   std::vector<float> genuine, impostor;
   for (int i = 0; i < 100; ++i) genuine.push_back(0.2f + 0.003f * static_cast<float>(i));
   for (int i = 0; i < 1000; ++i) impostor.push_back(0.45f + 0.0007f * static_cast<float>(i));
-  return Calibration::Fit(genuine, impostor, {});
+  CalibrationProvenance provenance;
+  provenance.model_id = model_id;
+  return Calibration::Fit(genuine, impostor, provenance);
 }
 
 TEST(MatchPolicyTest, MarksCandidatesWithinTheRate) {
   const MatchPolicy policy(Synthetic(), 0.01);
-  EXPECT_NEAR(policy.threshold(), 0.457f, 0.002f);
+  EXPECT_FLOAT_EQ(policy.threshold(), 0.455f);  // the last grid point within 1 %
   std::vector<Candidate> candidates(3);
   candidates[0].distance = 0.40f;
-  candidates[1].distance = 0.455f;
+  candidates[1].distance = 0.452f;
   candidates[2].distance = 0.60f;
   policy.Apply(candidates);
   EXPECT_TRUE(candidates[0].possible_match);
@@ -42,6 +44,8 @@ TEST(MatchPolicyTest, LoadsTheShippedCalibrationOrTheGivenOne) {
   testing::ScratchDir dir;
   Synthetic().Save(dir / "c.json");
   EXPECT_EQ(LoadCalibration(dir / "c.json", {}).provenance().impostor_pairs, 1000);
+  Synthetic("arcface_r50").Save(dir / "other.json");  // another model's distances
+  EXPECT_THROW(LoadCalibration(dir / "other.json", {}), Error);
   try {
     LoadCalibration({}, dir.path());  // a model folder without the calibration
     ADD_FAILURE();

@@ -15,7 +15,9 @@ Embedding Track::Template() const {
   return FusedTemplate(embeddings);
 }
 
-FaceTracker::FaceTracker(const TrackerOptions& options) : options_(options) {}
+FaceTracker::FaceTracker(const TrackerOptions& options) : options_(options) {
+  options_.best_faces = std::max(options_.best_faces, 1);  // a track always shows a face
+}
 
 float FaceTracker::LinkCost(const LiveTrack& live, const Face& face) const {
   if (sample_ - live.last_sample > options_.max_gap) return -1;

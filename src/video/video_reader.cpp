@@ -38,13 +38,14 @@ bool VideoReader::Next(VideoFrame& frame) {
     // Half a frame of tolerance: a 10 fps sample of 25 fps footage takes frames 0, 3, 5, 8...
     if (time_s + 0.5 / info_.fps < next_sample_s_) continue;
     if (!capture_.retrieve(frame.bgr) || frame.bgr.empty()) continue;
+    ++decoded_;
     frame.index = index;
     frame.time_s = time_s;
     next_sample_s_ += interval_s_;
     if (next_sample_s_ < time_s) next_sample_s_ = time_s + interval_s_;
     return true;
   }
-  if (index_ == 0) {
+  if (decoded_ == 0) {
     throw Error(ErrorCode::kCorruptImage, "no frame could be decoded from " + path_.string());
   }
   return false;

@@ -50,6 +50,7 @@ class VideoReader {
   double interval_s_ = 0;
   double next_sample_s_ = 0;
   int64_t index_ = 0;
+  int64_t decoded_ = 0;  // frames actually decoded (grab can succeed where retrieve fails)
 };
 
 }  // namespace facetrace
