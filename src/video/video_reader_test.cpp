@@ -42,7 +42,8 @@ TEST(VideoReaderTest, EveryFrameAndOtherContainers) {
   testing::ScratchDir dir;
   const auto mp4 = WriteVideo(dir, "a.mp4", cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 10, 1);
   const auto mkv = WriteVideo(dir, "a.mkv", cv::VideoWriter::fourcc('X', 'V', 'I', 'D'), 10, 1);
-  for (const auto& path : {mp4, mkv}) {
+  const auto webm = WriteVideo(dir, "a.webm", cv::VideoWriter::fourcc('V', 'P', '8', '0'), 10, 1);
+  for (const auto& path : {mp4, mkv, webm}) {
     VideoReader reader(path, 0);
     int n = 0;
     VideoFrame frame;
