@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.h"
+#include "cli/candidate_table.h"
 #include "cli/commands.h"
 #include "pipeline/image_batch.h"
 #include "pipeline/input_paths.h"
@@ -34,18 +35,7 @@ void PrintTable(const ImageResult& result, const std::vector<std::vector<Candida
     const Box& b = face.detection.box;
     std::cout << fmt::format("  face {}  box {:.0f},{:.0f} {:.0f}x{:.0f}  quality {:.2f}\n", f + 1,
                              b.x, b.y, b.width, b.height, face.quality);
-    if (candidates[f].empty()) std::cout << "    (gallery is empty)\n";
-    bool match = false;
-    for (size_t c = 0; c < candidates[f].size(); ++c) {
-      const Candidate& cand = candidates[f][c];
-      match = match || cand.possible_match;
-      std::cout << fmt::format("    {:>2}. {:<28} distance {:.3f}  FMR {:<8.2g} {:<15} {}\n", c + 1,
-                               cand.identity, cand.distance, cand.false_match_rate.value_or(1),
-                               cand.possible_match ? "possible match" : "", cand.gallery_image);
-    }
-    if (!candidates[f].empty() && !match) {
-      std::cout << "    no match: no candidate within the false-match rate policy\n";
-    }
+    PrintCandidates(candidates[f]);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "cli/app.h"
+#include "cli/candidate_table.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "pipeline/result_json.h"
@@ -59,15 +60,7 @@ nlohmann::json TrackJson(const std::string& video, const TrackResult& r) {
 void PrintTrack(const TrackResult& r) {
   std::cout << fmt::format("  track {}  {:.1f}-{:.1f} s  {} frame(s)\n", r.track.id,
                            r.track.start_s, r.track.end_s, r.track.frames);
-  bool match = false;
-  for (size_t i = 0; i < r.candidates.size(); ++i) {
-    const Candidate& c = r.candidates[i];
-    match = match || c.possible_match;
-    std::cout << fmt::format("    {:>2}. {:<28} distance {:.3f}  FMR {:<8.2g} {}\n", i + 1,
-                             c.identity, c.distance, c.false_match_rate.value_or(1),
-                             c.possible_match ? "possible match" : "");
-  }
-  if (!match) std::cout << "    no match: no candidate within the false-match rate policy\n";
+  PrintCandidates(r.candidates);
 }
 
 SheetRow SheetRowOf(const TrackResult& r) {
