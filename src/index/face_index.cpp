@@ -6,7 +6,9 @@
 #include <sstream>
 #include <unordered_set>
 
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
+#include <faiss/IndexIVF.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/index_factory.h>
@@ -138,6 +140,16 @@ FaceIndex& FaceIndex::operator=(FaceIndex&&) noexcept = default;
 int64_t FaceIndex::size() const { return index_->ntotal; }
 
 bool FaceIndex::needs_training() const { return !index_->is_trained; }
+
+void FaceIndex::SetSearchBreadth(int breadth) {
+  if (breadth <= 0) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "search breadth must be positive, not " + std::to_string(breadth));
+  }
+  faiss::Index* inner = IdMap(*index_).index;
+  if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(inner)) ivf->nprobe = static_cast<size_t>(breadth);
+  if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(inner)) hnsw->hnsw.efSearch = breadth;
+}
 
 void FaceIndex::Train(std::span<const float> vectors) {
   if (vectors.empty() || vectors.size() % static_cast<size_t>(dim_) != 0) {

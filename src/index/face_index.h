@@ -54,6 +54,10 @@ class FaceIndex {
   // list and 256 per PQ centroid). Throws Error(kInvalidArgument) for a ragged sample and
   // Error(kIndex) when FAISS refuses it (too few vectors, or already filled).
   void Train(std::span<const float> vectors);
+  // How much of an approximate index a search visits: IVF lists probed (nprobe) or the HNSW
+  // candidate list (efSearch). More is slower and finds more of the true neighbours. Flat
+  // ignores it. Not while searches are in flight.
+  void SetSearchBreadth(int breadth);
 
   // `vectors` holds ids.size() * dim() floats. An id already in the index (or twice in `ids`)
   // is Error(kInvalidArgument): FAISS would keep both copies and return the face twice.

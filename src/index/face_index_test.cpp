@@ -216,6 +216,35 @@ TEST(FaceIndexTest, TrainedAndGraphFactoriesFindWhatFlatFinds) {
   EXPECT_FALSE(flat.needs_training());
 }
 
+TEST(FaceIndexTest, WiderSearchesFindMoreOfTheTrueNeighbours) {
+  const auto vectors = RandomVectors(4000, 25);
+  const auto ids = Ids(4000);
+  const auto queries = RandomVectors(20, 26);
+  FaceIndex flat(kDim);
+  flat.Add(ids, vectors);
+  const auto exact = flat.Search(queries, 10);
+  flat.SetSearchBreadth(8);  // ignored
+  EXPECT_EQ(flat.Search(queries, 10)[0].front().id, exact[0].front().id);
+  for (const std::string factory : {"HNSW32", "IVF16,Flat"}) {
+    SCOPED_TRACE(factory);
+    FaceIndex index(kDim, factory);
+    if (index.needs_training()) index.Train(vectors);
+    index.Add(ids, vectors);
+    ExpectError(ErrorCode::kInvalidArgument, [&] { index.SetSearchBreadth(0); });
+    auto recall = [&] {
+      const auto found = index.Search(queries, 10);
+      double sum = 0;
+      for (size_t q = 0; q < found.size(); ++q) sum += RecallAtK(found[q], exact[q]);
+      return sum / static_cast<double>(found.size());
+    };
+    index.SetSearchBreadth(1);
+    const double narrow = recall();
+    index.SetSearchBreadth(factory == "HNSW32" ? 4000 : 16);  // everything: exact
+    EXPECT_GE(recall(), narrow);
+    EXPECT_GT(recall(), 0.99);
+  }
+}
+
 TEST(FaceIndexTest, TrainRejectsBadSamples) {
   FaceIndex ivf(kDim, "IVF4,Flat");
   EXPECT_TRUE(ivf.needs_training());
