@@ -6,15 +6,17 @@
 #include <sstream>
 #include <unordered_set>
 
+#include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
+#include <faiss/IndexIVF.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 #include <nlohmann/json.hpp>
 
-#include "core/error.h"
 #include "core/atomic_file.h"
+#include "core/error.h"
 
 namespace facetrace {
 namespace fs = std::filesystem;
@@ -137,6 +139,32 @@ FaceIndex& FaceIndex::operator=(FaceIndex&&) noexcept = default;
 
 int64_t FaceIndex::size() const { return index_->ntotal; }
 
+bool FaceIndex::needs_training() const { return !index_->is_trained; }
+
+void FaceIndex::SetSearchBreadth(int breadth) {
+  if (breadth <= 0) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "search breadth must be positive, not " + std::to_string(breadth));
+  }
+  faiss::Index* inner = IdMap(*index_).index;
+  if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(inner)) ivf->nprobe = static_cast<size_t>(breadth);
+  if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(inner)) hnsw->hnsw.efSearch = breadth;
+}
+
+void FaceIndex::Train(std::span<const float> vectors) {
+  if (vectors.empty() || vectors.size() % static_cast<size_t>(dim_) != 0) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "FaceIndex::Train: " + std::to_string(vectors.size()) +
+                    " floats are not a non-empty whole number of vectors of dim " +
+                    std::to_string(dim_));
+  }
+  if (size() > 0) {
+    throw Error(ErrorCode::kIndex, "index '" + factory_ + "' already holds vectors: train first");
+  }
+  const auto n = static_cast<idx_t>(vectors.size() / static_cast<size_t>(dim_));
+  Faiss("cannot train index '" + factory_ + "'", [&] { index_->train(n, vectors.data()); });
+}
+
 void FaceIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors) {
   if (vectors.size() != ids.size() * static_cast<size_t>(dim_)) {
     throw Error(ErrorCode::kInvalidArgument, "FaceIndex::Add: " + std::to_string(vectors.size()) +
@@ -145,9 +173,8 @@ void FaceIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors
   }
   if (ids.empty()) return;
   if (!index_->is_trained) {
-    throw Error(ErrorCode::kIndex, "index '" + factory_ +
-                                       "' needs training, which FaceIndex does not do: use one "
-                                       "that does not (Flat, HNSW32, ...)");
+    throw Error(ErrorCode::kIndex,
+                "index '" + factory_ + "' needs training: call Train with a sample first");
   }
   CheckNewIds(IdMap(*index_), ids);
   Faiss("cannot add to the index",

@@ -36,8 +36,9 @@ struct Neighbor {
 class FaceIndex {
  public:
   // `factory` is a FAISS index_factory description ("Flat" to start); metric is L2. Only
-  // factories that need no training can be filled through Add; the id map is added here, so
-  // `factory` must not start with "IDMap". Throws Error(kInvalidArgument) or Error(kIndex).
+  // factories that need no training can be filled through Add without Train first; the id map is
+  // added here, so `factory` must not start with "IDMap". Throws Error(kInvalidArgument) or
+  // Error(kIndex).
   FaceIndex(int dim, const std::string& factory = "Flat");
   ~FaceIndex();
   FaceIndex(FaceIndex&&) noexcept;
@@ -45,6 +46,18 @@ class FaceIndex {
 
   int dim() const { return dim_; }
   int64_t size() const;
+  const std::string& factory() const { return factory_; }
+  // IVF and PQ factories learn their coarse centroids and codebooks from sample vectors
+  // before anything can be added; Flat and HNSW do not.
+  bool needs_training() const;
+  // `vectors` holds n * dim() floats, a sample of the gallery (FAISS wants about 40 per IVF
+  // list and 256 per PQ centroid). Throws Error(kInvalidArgument) for a ragged sample and
+  // Error(kIndex) when FAISS refuses it (too few vectors, or already filled).
+  void Train(std::span<const float> vectors);
+  // How much of an approximate index a search visits: IVF lists probed (nprobe) or the HNSW
+  // candidate list (efSearch). More is slower and finds more of the true neighbours. Flat
+  // ignores it. Not while searches are in flight.
+  void SetSearchBreadth(int breadth);
 
   // `vectors` holds ids.size() * dim() floats. An id already in the index (or twice in `ids`)
   // is Error(kInvalidArgument): FAISS would keep both copies and return the face twice.

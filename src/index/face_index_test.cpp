@@ -182,6 +182,80 @@ TEST(FaceIndexTest, RejectsBadInput) {
   EXPECT_TRUE(Contains(untrained, "training")) << untrained;
 }
 
+// Fraction of the exact top-k ids that `found` also returns.
+double RecallAtK(const std::vector<Neighbor>& found, const std::vector<Neighbor>& exact) {
+  std::unordered_set<int64_t> truth;
+  for (const Neighbor& n : exact) truth.insert(n.id);
+  size_t hits = 0;
+  for (const Neighbor& n : found) hits += truth.count(n.id);
+  return exact.empty() ? 1.0 : static_cast<double>(hits) / static_cast<double>(exact.size());
+}
+
+TEST(FaceIndexTest, TrainedAndGraphFactoriesFindWhatFlatFinds) {
+  const auto vectors = RandomVectors(4000, 20);
+  const auto ids = Ids(4000);
+  const auto queries = RandomVectors(20, 21);
+  FaceIndex flat(kDim);
+  flat.Add(ids, vectors);
+  const auto exact = flat.Search(queries, 10);
+  for (const std::string factory : {"HNSW32", "IVF4,Flat", "IVF4,PQ4x4"}) {
+    SCOPED_TRACE(factory);
+    FaceIndex index(kDim, factory);
+    EXPECT_EQ(index.factory(), factory);
+    if (index.needs_training()) index.Train(vectors);
+    EXPECT_FALSE(index.needs_training());
+    index.Add(ids, vectors);
+    EXPECT_EQ(index.size(), 4000);
+    const auto found = index.Search(queries, 10);
+    double recall = 0;
+    for (size_t q = 0; q < found.size(); ++q) recall += RecallAtK(found[q], exact[q]);
+    // A loose floor: these are approximate (one IVF list probed), and 16-D Gaussians are their
+    // hardest case; bench/index_bench.cpp measures recall on face-like data.
+    EXPECT_GT(recall / static_cast<double>(found.size()), 0.15);
+  }
+  EXPECT_FALSE(flat.needs_training());
+}
+
+TEST(FaceIndexTest, WiderSearchesFindMoreOfTheTrueNeighbours) {
+  const auto vectors = RandomVectors(4000, 25);
+  const auto ids = Ids(4000);
+  const auto queries = RandomVectors(20, 26);
+  FaceIndex flat(kDim);
+  flat.Add(ids, vectors);
+  const auto exact = flat.Search(queries, 10);
+  flat.SetSearchBreadth(8);  // ignored
+  EXPECT_EQ(flat.Search(queries, 10)[0].front().id, exact[0].front().id);
+  for (const std::string factory : {"HNSW32", "IVF16,Flat"}) {
+    SCOPED_TRACE(factory);
+    FaceIndex index(kDim, factory);
+    if (index.needs_training()) index.Train(vectors);
+    index.Add(ids, vectors);
+    ExpectError(ErrorCode::kInvalidArgument, [&] { index.SetSearchBreadth(0); });
+    auto recall = [&] {
+      const auto found = index.Search(queries, 10);
+      double sum = 0;
+      for (size_t q = 0; q < found.size(); ++q) sum += RecallAtK(found[q], exact[q]);
+      return sum / static_cast<double>(found.size());
+    };
+    index.SetSearchBreadth(1);
+    const double narrow = recall();
+    index.SetSearchBreadth(factory == "HNSW32" ? 4000 : 16);  // everything: exact
+    EXPECT_GE(recall(), narrow);
+    EXPECT_GT(recall(), 0.99);
+  }
+}
+
+TEST(FaceIndexTest, TrainRejectsBadSamples) {
+  FaceIndex ivf(kDim, "IVF4,Flat");
+  EXPECT_TRUE(ivf.needs_training());
+  ExpectError(ErrorCode::kInvalidArgument, [&] { ivf.Train({}); });
+  ExpectError(ErrorCode::kInvalidArgument, [&] { ivf.Train(std::vector<float>(kDim + 1)); });
+  ExpectError(ErrorCode::kIndex, [&] { ivf.Train(RandomVectors(2, 22)); });  // < 4 centroids
+  FaceIndex flat(kDim);
+  flat.Add(Ids(2), RandomVectors(2, 23));
+  ExpectError(ErrorCode::kIndex, [&] { flat.Train(RandomVectors(2, 24)); });
+}
+
 TEST(FaceIndexTest, ConcurrentSearchesAgreeWithSerialOnes) {
   FaceIndex index(kDim);
   const auto vectors = RandomVectors(2000, 10);
