@@ -24,11 +24,20 @@
 
 namespace facetrace {
 
+// Which faces a caller wants. Enrolling a gallery photo keeps only its largest face, so the fine
+// pyramid levels that look for small faces (most of the work on a large photo) can be skipped
+// once a face bigger than anything they may report has been found.
+enum class FaceSearch {
+  kAllFaces,     // every face from min_face_size up (identify, cluster, video)
+  kLargestFace,  // at least the largest face; smaller ones may be missed (enroll)
+};
+
 struct DetectorOptions {
   float min_score = 0.6f;  // YuNet detections below are dropped
   int min_face_size = 20;  // smallest face side, in input pixels, that must be found;
                            // smaller faces are dropped: too few pixels to recognise
   float nms_iou = 0.3f;    // non-maximum suppression threshold
+  FaceSearch search = FaceSearch::kAllFaces;
 };
 
 class FaceDetector {

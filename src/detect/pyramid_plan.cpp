@@ -38,8 +38,8 @@ std::pair<std::vector<int>, int> AxisTiles(int length, int tile, int overlap, in
 
 }  // namespace
 
-std::vector<PyramidLevel> PlanPyramid(cv::Size image, int min_face_size,
-                                      const DetectorReach& reach) {
+std::vector<PyramidLevel> PlanPyramid(cv::Size image, int min_face_size, const DetectorReach& reach,
+                                      FaceSearch search) {
   const bool small = IsSmall(image, reach.crop);
   const double whole_scale =
       small ? CropViewScale(image, reach.crop.view_side)
@@ -47,21 +47,35 @@ std::vector<PyramidLevel> PlanPyramid(cv::Size image, int min_face_size,
                        reach.view_side / static_cast<double>(std::max(image.width, image.height)));
   const double finest =
       std::min(reach.max_upscale, reach.smallest_face / std::max(1, min_face_size));
-  std::vector<PyramidLevel> levels;
+  std::vector<PyramidLevel> fine;
   // A level within 25% of the whole-image scale adds little: its faces are found there, at
   // most 20% smaller than this level would show them.
   for (double scale = finest; scale > whole_scale * 1.25; scale /= 2) {
-    levels.push_back({.scale = scale, .max_face = reach.fine_max_face});
+    fine.push_back({.scale = scale, .max_face = reach.fine_max_face});
   }
+  std::vector<PyramidLevel> coarse;
   if (small) {
-    levels.push_back(CropLevel(image, reach.crop, RunWhen::kAlways));
+    coarse.push_back(CropLevel(image, reach.crop, RunWhen::kAlways));
   } else {
-    levels.push_back({.scale = whole_scale, .max_face = reach.whole_max_face});
-    levels.push_back(CropLevel(image, reach.crop, RunWhen::kIfFacesTooBig));
+    coarse.push_back({.scale = whole_scale, .max_face = reach.whole_max_face});
+    coarse.push_back(CropLevel(image, reach.crop, RunWhen::kIfFacesTooBig));
+  }
+  std::vector<PyramidLevel> levels;
+  if (search == FaceSearch::kAllFaces) {
+    levels = std::move(fine);
+    levels.insert(levels.end(), coarse.begin(), coarse.end());
+  } else {
+    levels = std::move(coarse);
+    for (auto level = fine.rbegin(); level != fine.rend(); ++level) {
+      level->when = RunWhen::kUnlessBiggerFaceFound;
+      levels.push_back(*level);
+    }
   }
   AppendRetries(image, reach.crop, levels);
   return levels;
 }
+
+double LargestFaceKept(const PyramidLevel& level) { return level.max_face / level.scale; }
 
 std::vector<PyramidLevel> PlanSingleView(cv::Size image, double scale, const CropViewRule& crop) {
   std::vector<PyramidLevel> levels = {IsSmall(image, crop)

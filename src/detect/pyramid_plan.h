@@ -19,6 +19,10 @@
 //     image finds it at a third of the size, with a border of context.
 //   - Small images (possibly tight face crops, see CropViewRule) get the crop view as their
 //     whole-image level instead.
+//   - When only the largest face is wanted (FaceSearch::kLargestFace), the whole-image level
+//     runs first and the fine levels follow from coarsest to finest, each only while no face
+//     found so far is at least as big as the biggest face that level may keep: a fine level
+//     could then add only smaller faces, which the caller drops.
 //   - Every plan ends with retries that run only if nothing was found: the image may be a tight
 //     crop with no context, or a face lit from one side; a crop view, then the same with
 //     equalised contrast. They are ordinary detections: same network, same threshold.
@@ -30,6 +34,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/face.h"
+#include "detect/face_detector.h"
 #include "detect/scaled_view.h"
 
 namespace facetrace {
@@ -54,8 +59,9 @@ struct DetectorReach {
 
 enum class RunWhen {
   kAlways,
-  kIfFacesTooBig,  // the level before dropped a face above its max_face
-  kIfNoFace,       // no face has been found so far
+  kIfFacesTooBig,          // the level before dropped a face above its max_face
+  kIfNoFace,               // no face has been found so far
+  kUnlessBiggerFaceFound,  // no face found so far is as big as the biggest this level keeps
 };
 
 struct PyramidLevel {
@@ -66,9 +72,13 @@ struct PyramidLevel {
   RunWhen when = RunWhen::kAlways;
 };
 
-// The plan for a tiling detector and an image of `image` size, finest level first.
-std::vector<PyramidLevel> PlanPyramid(cv::Size image, int min_face_size,
-                                      const DetectorReach& reach);
+// The plan for a tiling detector and an image of `image` size: finest level first for
+// kAllFaces, whole image first for kLargestFace.
+std::vector<PyramidLevel> PlanPyramid(cv::Size image, int min_face_size, const DetectorReach& reach,
+                                      FaceSearch search = FaceSearch::kAllFaces);
+
+// The side, in image px, of the biggest face `level` keeps (infinite for an unbounded level).
+double LargestFaceKept(const PyramidLevel& level);
 
 // The plan for a detector that scans all face sizes itself (dlib's): one view at `scale`, or a
 // crop view for a small image, then the retries.

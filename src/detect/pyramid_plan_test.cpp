@@ -67,6 +67,27 @@ TEST(PlanPyramidTest, ALargePhotoGetsFinerLevelsDownToTheSmallestFace) {
   EXPECT_DOUBLE_EQ(PlanPyramid({4000, 3000}, 5, Yunet()).front().scale, 2.0);
 }
 
+TEST(PlanPyramidTest, TheLargestFaceSearchRunsTheSameLevelsCoarsestFirst) {
+  const auto all = PlanPyramid({4000, 3000}, 20, Yunet());
+  const auto largest = PlanPyramid({4000, 3000}, 20, Yunet(), FaceSearch::kLargestFace);
+  ASSERT_EQ(largest.size(), all.size());
+  EXPECT_DOUBLE_EQ(largest[0].scale, 640.0 / 4000);  // the whole photo first
+  EXPECT_EQ(largest[0].when, RunWhen::kAlways);
+  EXPECT_EQ(largest[1].when, RunWhen::kIfFacesTooBig);  // right after the level it follows
+  const double fine_scales[] = {0.25, 0.5, 1.0};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(largest[2 + i].scale, fine_scales[i]);
+    EXPECT_EQ(largest[2 + i].when, RunWhen::kUnlessBiggerFaceFound);
+    EXPECT_DOUBLE_EQ(LargestFaceKept(largest[2 + i]), Yunet().fine_max_face / fine_scales[i]);
+  }
+  ExpectRetriesAtTheEnd(largest, {4000, 3000}, Yunet().crop.view_side);
+  // A small image: its crop view first, then the 1:1 level only for faces it may hold.
+  const auto small = PlanPyramid({320, 240}, 20, Yunet(), FaceSearch::kLargestFace);
+  EXPECT_TRUE(small[0].crop_view);
+  EXPECT_DOUBLE_EQ(small[1].scale, 1.0);
+  EXPECT_EQ(small[1].when, RunWhen::kUnlessBiggerFaceFound);
+}
+
 TEST(PlanPyramidTest, SmallImagesArePaddedCropViews) {
   const auto plan = PlanPyramid({64, 64}, 20, Yunet());
   const auto crop = Always(plan);

@@ -42,6 +42,11 @@ bool ShouldRun(const PyramidLevel& level, bool previous_too_big,
       return previous_too_big;
     case RunWhen::kIfNoFace:
       return FinishDetections(found, options).empty();
+    case RunWhen::kUnlessBiggerFaceFound:
+      for (const Detection& d : FinishDetections(found, options)) {
+        if (std::max(d.box.width, d.box.height) >= LargestFaceKept(level)) return false;
+      }
+      return true;
   }
   return true;
 }

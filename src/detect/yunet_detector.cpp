@@ -141,7 +141,8 @@ std::vector<Detection> YunetDetector::DetectTiled(const cv::Mat& view) {
 }
 
 std::vector<Detection> YunetDetector::Detect(const cv::Mat& bgr) {
-  return DetectInLevels("YuNet", bgr, PlanPyramid(bgr.size(), options_.min_face_size, kReach),
+  return DetectInLevels("YuNet", bgr,
+                        PlanPyramid(bgr.size(), options_.min_face_size, kReach, options_.search),
                         options_, [this](const cv::Mat& view) { return DetectTiled(view); });
 }
 

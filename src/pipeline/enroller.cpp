@@ -99,11 +99,14 @@ EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
   const int threads = ResolveThreadCount(options.threads);
   const ComputeThreadsScope compute_threads(threads);
   std::mutex timings_mu;
+  PipelineOptions pipeline_options = options.pipeline;
+  pipeline_options.detector_options.search =
+      FaceSearch::kLargestFace;  // only the main face is kept
 
   ParallelMap<WorkerState, WorkerResult>(
       items.size(), threads, static_cast<size_t>(threads) * 4,
       [&] {
-        return std::make_unique<WorkerState>(options.pipeline, gallery.catalog().path(),
+        return std::make_unique<WorkerState>(pipeline_options, gallery.catalog().path(),
                                              summary.stages, timings_mu);
       },
       [&](WorkerState& state, size_t i) { return ProcessItem(state, items[i]); },

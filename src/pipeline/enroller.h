@@ -2,9 +2,11 @@
 //
 // Workers (one FacePipeline each) read, hash, decode, detect, align and embed; the calling
 // thread is the single catalog writer and commits each photo in its own transaction, in input
-// order. A photo whose SHA-256 is already catalogued is skipped before decoding, so running the
-// same enroll again — after success, after a failure or after kill -9 — adds nothing twice and
-// resumes where the previous run stopped.
+// order. Only a photo's largest face is enrolled, so detection stops looking for small faces
+// once a big one is found (FaceSearch::kLargestFace). A photo whose SHA-256 is already
+// catalogued is skipped before decoding, so running the same enroll again — after success,
+// after a failure or after kill -9 — adds nothing twice and resumes where the previous run
+// stopped.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +30,8 @@ enum class EnrollStatus {
 struct EnrollOutcome {
   EnrollStatus status = EnrollStatus::kFailed;
   std::string error;    // for kNoFace / kFailed
-  int faces_found = 0;  // faces detected in the photo (the main one is enrolled)
+  int faces_found = 0;  // faces detected, the main one first; small ones are not looked for
+                        // once a bigger face is found (FaceSearch::kLargestFace)
 };
 
 struct EnrollProgress {

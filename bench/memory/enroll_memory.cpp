@@ -1,0 +1,177 @@
+// facetrace_enroll_memory: peak memory of enrolling a large folder of real-size photos (issue 4).
+//
+//   build/facetrace_enroll_memory --images 100000 --work /tmp/ft-memory [--side 1600]
+//
+// 1. Generates --images unique photos of --side px (long side, 4:3) under <work>/gallery, one
+//    sub-folder per identity: each is a real dataset photo placed at a random position and size
+//    on a random smooth background with sensor-like noise, so every file has its own bytes and
+//    the detector, aligner and embedder do real work. Existing files are reused, so the folder
+//    is generated once.
+// 2. Runs the real CLI, `facetrace enroll <work>/gallery --db <work>/gallery.db`, and samples its
+//    resident memory (VmRSS) every second from /proc, printing the series and the peak (VmHWM).
+// A flat series shows the bounded queue at work: memory does not grow with the folder.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Source {
+  std::string identity;
+  cv::Mat photo;
+};
+
+std::vector<Source> LoadSources(const fs::path& datasets, const std::vector<std::string>& sets) {
+  std::vector<Source> sources;
+  for (const std::string& set : sets) {
+    for (const auto& identity : fs::directory_iterator(datasets / set)) {
+      if (!identity.is_directory()) continue;
+      for (const auto& file : fs::directory_iterator(identity.path())) {
+        cv::Mat photo = cv::imread(file.path().string(), cv::IMREAD_COLOR);
+        if (!photo.empty())
+          sources.push_back({set + "_" + identity.path().filename().string(), photo});
+      }
+    }
+  }
+  return sources;
+}
+
+// One synthetic real-size photo: `source` at a random place and size on a random background.
+cv::Mat Compose(const Source& source, int side, std::mt19937& rng) {
+  const int width = side;
+  const int height = side * 3 / 4;
+  std::uniform_real_distribution<double> unit(0, 1);
+  cv::Mat small(3, 4, CV_8UC3);
+  cv::randu(small, cv::Scalar::all(40), cv::Scalar::all(220));
+  cv::Mat canvas;
+  cv::resize(small, canvas, {width, height}, 0, 0, cv::INTER_CUBIC);
+  cv::Mat noisy;
+  canvas.convertTo(noisy, CV_16SC3);
+  cv::Mat noise(height, width, CV_16SC3);
+  cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(6));
+  noisy += noise;
+  noisy.convertTo(canvas, CV_8UC3);                 // saturating
+  const double fraction = 0.25 + 0.45 * unit(rng);  // of the canvas height
+  const int h = static_cast<int>(height * fraction);
+  const int w = std::min(width, h * source.photo.cols / std::max(1, source.photo.rows));
+  cv::Mat placed;
+  cv::resize(source.photo, placed, {w, h}, 0, 0, cv::INTER_LINEAR);
+  const int x = static_cast<int>((width - w) * unit(rng));
+  const int y = static_cast<int>((height - h) * unit(rng));
+  placed.copyTo(canvas(cv::Rect(x, y, w, h)));
+  return canvas;
+}
+
+void Generate(const std::vector<Source>& sources, int count, int side, const fs::path& gallery) {
+  std::mt19937 rng(20261125);
+  const auto start = Clock::now();
+  for (int i = 0; i < count; ++i) {
+    const Source& source = sources[static_cast<size_t>(i) % sources.size()];
+    const fs::path file = gallery / source.identity / fmt::format("{:07d}.jpg", i);
+    const cv::Mat photo = Compose(source, side, rng);  // drawn even when reused: same sequence
+    if (fs::exists(file)) continue;
+    fs::create_directories(file.parent_path());
+    if (!cv::imwrite(file.string(), photo, {cv::IMWRITE_JPEG_QUALITY, 88})) {
+      throw std::runtime_error("cannot write " + file.string());
+    }
+    if ((i + 1) % 5000 == 0) {
+      std::fprintf(stderr, "generated %d photos (%.0f s)\n", i + 1,
+                   std::chrono::duration<double>(Clock::now() - start).count());
+    }
+  }
+}
+
+// A "VmRSS:" or "VmHWM:" line of /proc/<pid>/status, in MiB (0 once the process is gone).
+double StatusMiB(pid_t pid, const std::string& key) {
+  std::ifstream status(fmt::format("/proc/{}/status", pid));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size())) / 1024.0;
+  }
+  return 0;
+}
+
+int Enroll(const fs::path& facetrace, const fs::path& work) {
+  const std::string gallery = (work / "gallery").string();
+  const std::string db = (work / "gallery.db").string();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    execl(facetrace.c_str(), facetrace.c_str(), "enroll", gallery.c_str(), "--db", db.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto start = Clock::now();
+  double peak = 0;
+  std::printf("seconds,rss_mib\n");
+  for (int status = 0; waitpid(pid, &status, WNOHANG) == 0;) {
+    peak = std::max(peak, StatusMiB(pid, "VmHWM:"));
+    std::printf("%.0f,%.1f\n", std::chrono::duration<double>(Clock::now() - start).count(),
+                StatusMiB(pid, "VmRSS:"));
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  std::printf("peak_rss_mib=%.1f seconds=%.0f\n", peak,
+              std::chrono::duration<double>(Clock::now() - start).count());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"facetrace enroll peak-memory benchmark"};
+  int images = 100000;
+  int side = 1600;
+  std::string work = "/tmp/facetrace-memory";
+  std::string datasets = "../shared/datasets";
+  std::string sets = "celeb5_kaggle,facerecjs_bbt,deepface";
+  std::string facetrace = "build/facetrace";
+  bool generate_only = false;
+  app.add_option("--images", images, "Photos to generate and enroll")->capture_default_str();
+  app.add_option("--side", side, "Long side of each photo, px")->capture_default_str();
+  app.add_option("--work", work, "Scratch folder (gallery + catalog)")->capture_default_str();
+  app.add_option("--datasets", datasets, "Shared datasets folder")->capture_default_str();
+  app.add_option("--sets", sets, "Comma-separated sets the faces come from")->capture_default_str();
+  app.add_option("--facetrace", facetrace, "The facetrace binary")->capture_default_str();
+  app.add_flag("--generate-only", generate_only, "Only generate the photos");
+  CLI11_PARSE(app, argc, argv);
+  try {
+    std::vector<std::string> set_list;
+    for (size_t start = 0, comma; start <= sets.size(); start = comma + 1) {
+      comma = sets.find(',', start);
+      if (comma == std::string::npos) comma = sets.size();
+      set_list.push_back(sets.substr(start, comma - start));
+    }
+    const auto sources = LoadSources(datasets, set_list);
+    if (sources.empty()) throw std::runtime_error("no source photos in " + datasets);
+    Generate(sources, images, side, fs::path(work) / "gallery");
+    if (generate_only) return 0;
+    for (const char* stale : {"gallery.db", "gallery.db-wal", "gallery.db-shm"}) {
+      fs::remove(fs::path(work) / stale);
+    }
+    for (const auto& entry : fs::directory_iterator(work)) {  // the index sidecars
+      if (entry.path().filename().string().rfind("gallery.db.", 0) == 0) fs::remove(entry.path());
+    }
+    return Enroll(fs::absolute(facetrace), work);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "facetrace_enroll_memory: %s\n", e.what());
+    return 1;
+  }
+}
