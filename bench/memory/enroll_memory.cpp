@@ -80,13 +80,13 @@ cv::Mat Compose(const Source& source, int side, std::mt19937& rng) {
 }
 
 void Generate(const std::vector<Source>& sources, int count, int side, const fs::path& gallery) {
-  std::mt19937 rng(20261125);
   const auto start = Clock::now();
   for (int i = 0; i < count; ++i) {
     const Source& source = sources[static_cast<size_t>(i) % sources.size()];
     const fs::path file = gallery / source.identity / fmt::format("{:07d}.jpg", i);
-    const cv::Mat photo = Compose(source, side, rng);  // drawn even when reused: same sequence
     if (fs::exists(file)) continue;
+    std::mt19937 rng(static_cast<unsigned>(i));  // photo i is the same whenever it is drawn
+    const cv::Mat photo = Compose(source, side, rng);
     fs::create_directories(file.parent_path());
     if (!cv::imwrite(file.string(), photo, {cv::IMWRITE_JPEG_QUALITY, 88})) {
       throw std::runtime_error("cannot write " + file.string());
