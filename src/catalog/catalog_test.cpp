@@ -22,7 +22,9 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-Embedding Vector(float v) { return Embedding(kEmbeddingDim, v); }
+constexpr int kDim = 128;  // any length works; dlib's is typical
+
+Embedding Vector(float v) { return Embedding(kDim, v); }
 
 ImageRecord Image(const std::string& sha, int64_t identity_id) {
   ImageRecord image;

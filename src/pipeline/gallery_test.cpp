@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "embed/face_embedder.h"
+#include "embed/dlib_resnet_embedder.h"
 #include "support/test_support.h"
 
 namespace facetrace {
@@ -13,7 +13,7 @@ namespace {
 
 Embedding RandomEmbedding(std::mt19937& rng) {
   std::normal_distribution<float> n(0, 0.1f);
-  Embedding e(kEmbeddingDim);
+  Embedding e(DlibResnetEmbedder::kDim);
   for (float& v : e) v = n(rng);
   return e;
 }
@@ -34,7 +34,7 @@ int64_t AddFace(Gallery& gallery, const std::string& identity, const std::string
   image.identity_id = gallery.catalog().EnsureIdentity(identity);
   FaceRecord face;
   face.identity_id = image.identity_id;
-  face.model_id = FaceEmbedder::kModelId;
+  face.model_id = gallery.model().model_id;
   face.embedding = embedding;
   const auto ids = gallery.catalog().AddImage(image, {face});
   EXPECT_TRUE(ids.has_value());
@@ -90,7 +90,7 @@ TEST(GalleryTest, IndexIsPersistedAndRebuiltWhenStale) {
     image.identity_id = gallery->catalog().EnsureIdentity("carol");
     FaceRecord face;
     face.identity_id = image.identity_id;
-    face.model_id = FaceEmbedder::kModelId;
+    face.model_id = gallery->model().model_id;
     face.embedding = Near(e, 0.01f);
     ASSERT_TRUE(gallery->catalog().AddImage(image, {face}));
   }
