@@ -13,8 +13,8 @@
 
 #include "align/face_aligner.h"
 #include "core/model_paths.h"
-#include "embed/dlib_resnet_embedder.h"
 #include "detect/face_detector.h"
+#include "embed/dlib_resnet_embedder.h"
 #include "embed/face_embedder.h"
 #include "index/face_index.h"
 #include "pipeline/compute_threads.h"

@@ -38,10 +38,10 @@ TEST(TemplateAlignmentTest, RecoversTheSimilarityThatPlacedTheFace) {
   ASSERT_EQ(m.rows, 2);
   ASSERT_EQ(m.cols, 3);
   for (size_t i = 0; i < face.size(); ++i) {
-    const double x = m.at<double>(0, 0) * face[i].x + m.at<double>(0, 1) * face[i].y +
-                     m.at<double>(0, 2);
-    const double y = m.at<double>(1, 0) * face[i].x + m.at<double>(1, 1) * face[i].y +
-                     m.at<double>(1, 2);
+    const double x =
+        m.at<double>(0, 0) * face[i].x + m.at<double>(0, 1) * face[i].y + m.at<double>(0, 2);
+    const double y =
+        m.at<double>(1, 0) * face[i].x + m.at<double>(1, 1) * face[i].y + m.at<double>(1, 2);
     EXPECT_NEAR(x, t.points[i].x, 0.01) << i;
     EXPECT_NEAR(y, t.points[i].y, 0.01) << i;
   }
@@ -57,8 +57,8 @@ TEST(TemplateAlignmentTest, LeastSquaresOverAllFivePoints) {
   Landmarks face = t.points;
   face[4].y += 4;
   const cv::Mat m = SimilarityToTemplate(face, t);
-  const double y4 = m.at<double>(1, 0) * face[4].x + m.at<double>(1, 1) * face[4].y +
-                    m.at<double>(1, 2);
+  const double y4 =
+      m.at<double>(1, 0) * face[4].x + m.at<double>(1, 1) * face[4].y + m.at<double>(1, 2);
   EXPECT_GT(y4 - t.points[4].y, 0.5);  // pulled towards the template, not onto it
   EXPECT_LT(y4 - t.points[4].y, 4.0);
 }
@@ -68,7 +68,8 @@ TEST(TemplateAlignmentTest, WarpPutsTheLandmarksWhereTheTemplateSays) {
   const LandmarkTemplate t = ArcFaceTemplate112();
   const Landmarks face = Transformed(t.points, 3, -10, {200, 150});
   cv::Mat image(700, 700, CV_8UC3, cv::Scalar::all(0));
-  for (const Point2f& p : face) cv::circle(image, {cvRound(p.x), cvRound(p.y)}, 6, {255, 255, 255}, -1);
+  for (const Point2f& p : face)
+    cv::circle(image, {cvRound(p.x), cvRound(p.y)}, 6, {255, 255, 255}, -1);
   const cv::Mat chip = WarpToTemplate(image, face, t);
   ASSERT_EQ(chip.size(), t.size);
   ASSERT_EQ(chip.type(), CV_8UC3);

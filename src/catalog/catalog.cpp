@@ -157,8 +157,7 @@ void ValidateNewImage(const ImageRecord& image) {
 constexpr const char* kModelColumns = "model_id, dim, match_distance, active";
 
 ModelRecord ReadModel(const Statement& s) {
-  return {s.Text(0), static_cast<int>(s.Int(1)), static_cast<float>(s.Double(2)), s.Int(3) != 0,
-          0};
+  return {s.Text(0), static_cast<int>(s.Int(1)), static_cast<float>(s.Double(2)), s.Int(3) != 0, 0};
 }
 
 std::optional<ModelRecord> FindModelIn(sqlite3* db, const std::string& model_id) {
@@ -359,14 +358,13 @@ std::optional<std::vector<int64_t>> Catalog::AddImage(const ImageRecord& image,
   return face_ids;
 }
 
-std::optional<std::vector<int64_t>> Catalog::AddFaces(int64_t image_id,
-                                                      const std::string& model_id,
+std::optional<std::vector<int64_t>> Catalog::AddFaces(int64_t image_id, const std::string& model_id,
                                                       const std::vector<FaceRecord>& faces) {
   for (const FaceRecord& f : faces) {
     if (f.model_id != model_id) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("AddFaces for model '{}' got a face of model '{}'", model_id,
-                              f.model_id));
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          fmt::format("AddFaces for model '{}' got a face of model '{}'", model_id, f.model_id));
     }
   }
   Transaction tx(db_);
@@ -382,16 +380,15 @@ std::optional<std::vector<int64_t>> Catalog::AddFaces(int64_t image_id,
 }
 
 std::vector<ImageRecord> Catalog::ImagesAfter(int64_t after_id, int limit) const {
-  Statement s(db_, fmt::format("SELECT {} FROM images WHERE id > ?1 ORDER BY id LIMIT ?2",
-                               kImageColumns));
+  Statement s(
+      db_, fmt::format("SELECT {} FROM images WHERE id > ?1 ORDER BY id LIMIT ?2", kImageColumns));
   s.Bind(1, after_id).Bind(2, int64_t{limit});
   std::vector<ImageRecord> out;
   while (s.Step()) out.push_back(ReadImage(s));
   return out;
 }
 
-std::vector<FaceRecord> Catalog::FacesOfImage(int64_t image_id,
-                                              const std::string& model_id) const {
+std::vector<FaceRecord> Catalog::FacesOfImage(int64_t image_id, const std::string& model_id) const {
   Statement s(db_, fmt::format("SELECT {} FROM faces WHERE image_id = ?1 AND model_id = ?2 "
                                "ORDER BY id",
                                kFaceColumns));

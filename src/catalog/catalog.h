@@ -66,7 +66,7 @@ struct FaceRecord {
 // A model whose embeddings the catalog holds (embed/face_embedder.h, EmbedderInfo).
 struct ModelRecord {
   std::string model_id;
-  int dim = 0;                 // floats per embedding
+  int dim = 0;                  // floats per embedding
   float match_distance = 0.6f;  // the model's uncalibrated match hint
   bool active = false;          // the model search uses
   int64_t faces = 0;            // faces embedded by it (ListModels only)

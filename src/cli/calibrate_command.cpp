@@ -50,8 +50,7 @@ void PrintHeldOutChecks(const std::vector<LabelledSet>& sets) {
 
 int RunCalibrate(const CalibrateArgs& args) {
   const auto sets = EmbedLabelledFolders(args.dirs, args.common);
-  const Calibration calibration =
-      FitCalibration(sets, args.common.Embedder().model_id);
+  const Calibration calibration = FitCalibration(sets, args.common.Embedder().model_id);
   PrintSummary(calibration);
   PrintHeldOutChecks(sets);
   calibration.Save(args.out);

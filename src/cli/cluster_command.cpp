@@ -64,9 +64,9 @@ ClusterOptions ChooseOptions(const ClusterArgs& args, const std::optional<Cluste
   }
   if (args.threshold) options.threshold = *args.threshold;
   if (args.max_false_match_rate) {
-    options.threshold = LoadCalibration(args.calibration, args.common.models,
-                                        args.common.Embedder().model_id)
-                            .ThresholdFor(*args.max_false_match_rate);
+    options.threshold =
+        LoadCalibration(args.calibration, args.common.models, args.common.Embedder().model_id)
+            .ThresholdFor(*args.max_false_match_rate);
   }
   if (args.min_size) options.min_size = *args.min_size;
   return options;
@@ -122,11 +122,11 @@ int RunCluster(const ClusterArgs& args) {
   Clustering clustering = stored.value_or(Clustering{});
   const EmbedderInfo embedder = args.common.Embedder();
   if (stored && stored->model.model_id != embedder.model_id) {
-    throw Error(ErrorCode::kInvalidArgument,
-                fmt::format("{} was clustered with model '{}'; this run embeds with '{}': use "
-                            "the same --embedder and flip/jitter options, or another --out",
-                            ClusteringFile(out).string(), stored->model.model_id,
-                            embedder.model_id));
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} was clustered with model '{}'; this run embeds with '{}': use "
+                    "the same --embedder and flip/jitter options, or another --out",
+                    ClusteringFile(out).string(), stored->model.model_id, embedder.model_id));
   }
   clustering.model = embedder;
   const ClusterOptions options = ChooseOptions(args, stored);

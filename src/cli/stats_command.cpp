@@ -22,10 +22,8 @@ int RunStats(const StatsArgs& args) {
   const CatalogStats stats = gallery->catalog().Stats();
   nlohmann::json models = nlohmann::json::array();
   for (const ModelRecord& m : gallery->catalog().ListModels()) {
-    models.push_back({{"model_id", m.model_id},
-                      {"dim", m.dim},
-                      {"faces", m.faces},
-                      {"active", m.active}});
+    models.push_back(
+        {{"model_id", m.model_id}, {"dim", m.dim}, {"faces", m.faces}, {"active", m.active}});
   }
   const nlohmann::json out = {{"identities", stats.identities},
                               {"images", stats.images},

@@ -116,7 +116,8 @@ std::vector<Embedding> DlibResnetEmbedder::EmbedChips(const std::vector<FaceChip
   }
   if (options_.jitters > 0) {
     for (size_t i = 0; i < chips.size(); ++i) {
-      const std::vector<Vector> jittered = net_->net(JitteredCopies(chips[i], options_.jitters), batch);
+      const std::vector<Vector> jittered =
+          net_->net(JitteredCopies(chips[i], options_.jitters), batch);
       for (const Vector& v : jittered) sum[i] += v;
     }
     views += options_.jitters;

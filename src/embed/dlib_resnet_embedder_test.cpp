@@ -83,8 +83,8 @@ TEST_F(FaceEmbedderTest, JitterFusionIsDeterministicAndStaysNearThePlainEmbeddin
                               {.flip_fusion = false, .jitters = 3});
   const FaceChip chip = ChipOf("dlib_johns/John_Savage/000264_01099001.jpg");
   const auto once = jittered.EmbedChips({chip});
-  const auto again = jittered.EmbedChips({ChipOf("dlib_johns/John_Salley/000179_02159509.jpg"),
-                                          chip});
+  const auto again =
+      jittered.EmbedChips({ChipOf("dlib_johns/John_Salley/000179_02159509.jpg"), chip});
   EXPECT_LT(EmbeddingDistance(once[0], again[1]), 1e-6f);  // same jitters whatever the batch
   const auto plain = embedder_->EmbedChips({chip});
   const float moved = EmbeddingDistance(once[0], plain[0]);

@@ -13,16 +13,6 @@
 namespace facetrace {
 namespace {
 
-ErrorCode CodeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no error";
-  return ErrorCode::kInternal;
-}
-
 // A model folder holding the real models plus an ONNX config whose network is YuNet (enough
 // to exercise loading; it is not a recognition model).
 class EmbedderFactoryTest : public ::testing::Test {
@@ -49,8 +39,8 @@ TEST_F(EmbedderFactoryTest, DlibIsTheDefault) {
 }
 
 TEST_F(EmbedderFactoryTest, ConfigsByPathOrByNameInTheModelFolder) {
-  for (const std::string& spec : {(dir_ / "toy.json").string(), std::string("toy.json"),
-                                 std::string("toy")}) {
+  for (const std::string& spec :
+       {(dir_ / "toy.json").string(), std::string("toy.json"), std::string("toy")}) {
     const EmbedderInfo info = DescribeFaceEmbedder(spec, models());
     EXPECT_EQ(info.model_id, "toy") << spec;
     EXPECT_EQ(info.dim, 64);
@@ -68,14 +58,18 @@ TEST_F(EmbedderFactoryTest, PlusJoinsModelsIntoAFusion) {
 }
 
 TEST_F(EmbedderFactoryTest, BadSpecsAreTypedErrors) {
-  EXPECT_EQ(CodeOf([&] { DescribeFaceEmbedder("nothing", models()); }), ErrorCode::kNotFound);
-  EXPECT_EQ(CodeOf([&] { DescribeFaceEmbedder("dlib++toy", models()); }),
+  EXPECT_EQ(testing::ThrownError([&] { DescribeFaceEmbedder("nothing", models()); }).code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(testing::ThrownError([&] { DescribeFaceEmbedder("dlib++toy", models()); }).code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(CodeOf([&] { DescribeFaceEmbedder("", models()); }), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(CodeOf([&] { CreateFaceEmbedder("toy", models(), {.jitters = 2}); }),
+  EXPECT_EQ(testing::ThrownError([&] { DescribeFaceEmbedder("", models()); }).code(),
             ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      testing::ThrownError([&] { CreateFaceEmbedder("toy", models(), {.jitters = 2}); }).code(),
+      ErrorCode::kInvalidArgument);
   testing::WriteFile(dir_ / "bad.json", R"({"model_id": "bad"})");
-  EXPECT_EQ(CodeOf([&] { CreateFaceEmbedder("bad", models()); }), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(testing::ThrownError([&] { CreateFaceEmbedder("bad", models()); }).code(),
+            ErrorCode::kInvalidArgument);
 }
 
 TEST(FusedEmbedderTest, ConcatenatesEmbeddingsInUnitsOfEachModelsMatchDistance) {

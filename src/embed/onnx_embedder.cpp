@@ -23,9 +23,8 @@ OnnxEmbedder::OnnxEmbedder(const OnnxEmbedderConfig& config, const EmbedderOptio
   }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(config_.model, ec)) {
-    throw Error(ErrorCode::kModelMissing,
-                fmt::format("model file {} of embedder {} is missing", config_.model.string(),
-                            config_.model_id));
+    throw Error(ErrorCode::kModelMissing, fmt::format("model file {} of embedder {} is missing",
+                                                      config_.model.string(), config_.model_id));
   }
   try {
     net_ = cv::dnn::readNetFromONNX(config_.model.string());

@@ -5,7 +5,7 @@
 //     "model_id": "faceplugin_mfn_v1",      // stored with every embedding (required)
 //     "model": "fr_feature.onnx",           // relative to this file's folder (required)
 //     "input_size": [112, 112],             // width, height of the aligned chip
-//     "template": "arcface_112",            // or 5 [x, y] points in chip pixels (core/face.h order)
+//     "template": "arcface_112",            // or 5 [x, y] points (core/face.h order)
 //     "colour_order": "RGB",                // channel order the model reads: "RGB" or "BGR"
 //     "mean": 127.0,  "std": 128.0,         // input = (pixel - mean) / std; one value or three
 //     "output_dim": 512,

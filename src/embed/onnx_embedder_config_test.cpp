@@ -86,8 +86,7 @@ TEST(OnnxEmbedderConfigTest, MistakesNameTheKey) {
   EXPECT_NE(ParseError(with("input_size", {112})).find("input_size"), std::string::npos);
   EXPECT_NE(ParseError(with("input_size", {128, 128})).find("arcface_112"), std::string::npos);
   EXPECT_NE(ParseError(with("template", {{1, 2}})).find("template"), std::string::npos);
-  EXPECT_NE(ParseError(with("template", {{1, 2}, {3, 4}, {5, 6}, {7, 8}, {500, 9}}))
-                .find("inside"),
+  EXPECT_NE(ParseError(with("template", {{1, 2}, {3, 4}, {5, 6}, {7, 8}, {500, 9}})).find("inside"),
             std::string::npos);
   EXPECT_NE(ParseError(with("colour_order", "RGBA")).find("colour_order"), std::string::npos);
   EXPECT_NE(ParseError(with("mean", {1, 2})).find("mean"), std::string::npos);

@@ -22,31 +22,22 @@ OnnxEmbedderConfig ConfigFor(const std::filesystem::path& model, int dim = 512) 
       "test.json");
 }
 
-ErrorCode CodeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no error";
-  return ErrorCode::kInternal;
-}
-
 // Model-independent: what goes wrong before or around the network.
 TEST(OnnxEmbedderErrors, MissingCorruptAndWrongModelsAreTypedErrors) {
   testing::ScratchDir dir;
-  EXPECT_EQ(CodeOf([&] { OnnxEmbedder e(ConfigFor(dir / "none.onnx")); }),
+  EXPECT_EQ(testing::ThrownError([&] { OnnxEmbedder e(ConfigFor(dir / "none.onnx")); }).code(),
             ErrorCode::kModelMissing);
   testing::WriteFile(dir / "junk.onnx", std::string(2000, 'x'));
-  EXPECT_EQ(CodeOf([&] { OnnxEmbedder e(ConfigFor(dir / "junk.onnx")); }),
+  EXPECT_EQ(testing::ThrownError([&] { OnnxEmbedder e(ConfigFor(dir / "junk.onnx")); }).code(),
             ErrorCode::kModelInvalid);
   // A valid ONNX file that is not a recognition model (YuNet, a detector): it loads, and the
   // first embedding reports that its output is not output_dim values per face.
   const auto yunet = ModelPaths::Resolve().Require(ModelFiles::kYunet);
-  EXPECT_EQ(CodeOf([&] { OnnxEmbedder e(ConfigFor(yunet), {.jitters = 2}); }),
+  EXPECT_EQ(testing::ThrownError([&] { OnnxEmbedder e(ConfigFor(yunet), {.jitters = 2}); }).code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(CodeOf([&] { OnnxEmbedder e(ConfigFor(yunet), {.batch_size = 0}); }),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      testing::ThrownError([&] { OnnxEmbedder e(ConfigFor(yunet), {.batch_size = 0}); }).code(),
+      ErrorCode::kInvalidArgument);
   OnnxEmbedder detector_as_embedder(ConfigFor(yunet));
   EXPECT_EQ(detector_as_embedder.info().model_id, "test_model");
   EXPECT_EQ(detector_as_embedder.info().dim, 512);
@@ -54,13 +45,15 @@ TEST(OnnxEmbedderErrors, MissingCorruptAndWrongModelsAreTypedErrors) {
   const Landmarks lm = {Point2f{70, 80}, Point2f{130, 80}, Point2f{100, 110}, Point2f{75, 140},
                         Point2f{125, 140}};
   EXPECT_TRUE(detector_as_embedder.Embed(image, {}).empty());
-  EXPECT_EQ(CodeOf([&] { detector_as_embedder.Embed(image, {FaceToEmbed{{}, lm}}); }),
+  EXPECT_EQ(testing::ThrownError([&] {
+              detector_as_embedder.Embed(image, {FaceToEmbed{{}, lm}});
+            }).code(),
             ErrorCode::kModelInvalid);
 }
 
 TEST(OnnxEmbedderErrors, DescribeNeedsNoModelFile) {
-  const EmbedderInfo info = OnnxEmbedder::Describe(ConfigFor("/nowhere.onnx", 256),
-                                                   {.flip_fusion = false});
+  const EmbedderInfo info =
+      OnnxEmbedder::Describe(ConfigFor("/nowhere.onnx", 256), {.flip_fusion = false});
   EXPECT_EQ(info.model_id, "test_model-noflip");
   EXPECT_EQ(info.dim, 256);
   EXPECT_NEAR(info.match_distance, std::sqrt(1.4f), 1e-6f);
@@ -70,11 +63,11 @@ TEST(OnnxEmbedderErrors, AlignedChipFollowsTheTemplate) {
   const auto yunet = ModelPaths::Resolve().Require(ModelFiles::kYunet);
   const OnnxEmbedder e(ConfigFor(yunet));
   cv::Mat image(300, 300, CV_8UC3, cv::Scalar::all(0));
-  const Landmarks lm = ArcFaceTemplate112().points;  // already at template scale
+  const Landmarks lm = ArcFaceTemplate112().points;                    // already at template scale
   cv::rectangle(image, {0, 0}, {56, 300}, cv::Scalar(255, 0, 0), -1);  // blue left half
   const cv::Mat chip = e.AlignedChip(image, lm);
   EXPECT_EQ(chip.size(), cv::Size(112, 112));
-  EXPECT_GT(chip.at<cv::Vec3b>(56, 20)[0], 200);   // left stays blue (BGR kept)
+  EXPECT_GT(chip.at<cv::Vec3b>(56, 20)[0], 200);  // left stays blue (BGR kept)
   EXPECT_LT(chip.at<cv::Vec3b>(56, 100)[0], 50);
 }
 

@@ -37,8 +37,8 @@ FacePipeline::FacePipeline(const PipelineOptions& options)
       detector_(
           CreateFaceDetector(options.detector, ResolveModels(options), options.detector_options)),
       aligner_(ResolveModels(options).Require(ModelFiles::kShapePredictor5)),
-      embedder_(CreateFaceEmbedder(options.embedder, ResolveModels(options),
-                                   options.embedder_options)) {}
+      embedder_(
+          CreateFaceEmbedder(options.embedder, ResolveModels(options), options.embedder_options)) {}
 
 FacePipeline::~FacePipeline() = default;
 

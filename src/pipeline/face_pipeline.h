@@ -1,6 +1,7 @@
 // FacePipeline: image -> faces. Detect, align (dlib 5-point), embed (dlib's ResNet or the
-// embedder PipelineOptions::embedder names) and score quality for every face in one image. Owns one detector, aligner and embedder, so it is not
-// thread-safe: ParallelMap gives each worker thread its own.
+// embedder PipelineOptions::embedder names) and score quality for every face in one image. Owns one
+// detector, aligner and embedder, so it is not thread-safe: ParallelMap gives each worker thread
+// its own.
 #pragma once
 
 #include <filesystem>

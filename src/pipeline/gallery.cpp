@@ -6,8 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/error.h"
 #include <fmt/format.h>
+#include "core/error.h"
 
 #include "embed/dlib_resnet_embedder.h"
 #include "pipeline/match_score.h"
@@ -85,12 +85,11 @@ void Gallery::LoadOrRebuildIndex() {
   };
   // Saved with the generation of the snapshot it was built from: a commit by another process
   // meanwhile then reads as stale next time, never as fresh.
-  const int64_t built_at =
-      catalog_->ForEachFace(model_.model_id, [&](const FaceRecord& face) {
-        ids.push_back(face.id);
-        vectors.insert(vectors.end(), face.embedding.begin(), face.embedding.end());
-        if (ids.size() >= 65536) flush();
-      });
+  const int64_t built_at = catalog_->ForEachFace(model_.model_id, [&](const FaceRecord& face) {
+    ids.push_back(face.id);
+    vectors.insert(vectors.end(), face.embedding.begin(), face.embedding.end());
+    if (ids.size() >= 65536) flush();
+  });
   flush();
   rebuilt_ = true;
   index_->Save(index_path(), built_at);

@@ -142,5 +142,40 @@ TEST(GalleryTest, EmptyGalleryAndBadArguments) {
   EXPECT_THROW(gallery->IndexFaces({1, 2}, {RandomEmbedding(rng)}), Error);
 }
 
+TEST(GalleryTest, OpensForOneModelOnlyAndAdoptsTheFirst) {
+  testing::ScratchDir dir;
+  std::mt19937 rng(3);
+  const EmbedderInfo arcface{"arcface_r50", 4, 1.1f};
+  {
+    auto gallery = Gallery::Open(dir / "g.db", arcface);  // a new catalog takes this model
+    EXPECT_EQ(gallery->model().model_id, "arcface_r50");
+    EXPECT_EQ(gallery->index().dim(), 4);
+    AddFace(*gallery, "ann", "a1", {0.5f, 0.5f, 0.5f, 0.5f});
+    // The model's own match distance sets the score's midpoint.
+    const auto found = gallery->Search({0.5f, 0.5f, 0.5f, 0.5f}, 1);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_GT(found[0].score, 0.99f);
+    gallery->SaveIndex();
+  }
+  EXPECT_EQ(Gallery::Open(dir / "g.db")->model().model_id, "arcface_r50");
+  EXPECT_EQ(Gallery::Open(dir / "g.db", arcface)->index().size(), 1);
+  // Another model, or the same one without flip fusion, must not search this index.
+  for (const EmbedderInfo& other :
+       {EmbedderInfo{"dlib_resnet_v1", 128, 0.6f}, EmbedderInfo{"arcface_r50-noflip", 4, 1.1f}}) {
+    try {
+      Gallery::Open(dir / "g.db", other);
+      ADD_FAILURE() << other.model_id;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("reembed"), std::string::npos) << e.what();
+    }
+  }
+  // A catalog without a model reads as the default embedder's empty gallery.
+  auto fresh = Gallery::Open(dir / "new.db");
+  EXPECT_EQ(fresh->model().model_id, DlibResnetEmbedder::Describe({}).model_id);
+  EXPECT_FALSE(fresh->model().active);
+  EXPECT_TRUE(fresh->Search(RandomEmbedding(rng), 3).empty());
+}
+
 }  // namespace
 }  // namespace facetrace

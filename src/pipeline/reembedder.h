@@ -46,18 +46,16 @@ struct ReembedSummary {
   size_t changed = 0;
   size_t no_face = 0;
   size_t failed = 0;
-  bool switched = false;    // the new model is now the active one
-  size_t index_faces = 0;   // faces in the active model's index afterwards
+  bool switched = false;   // the new model is now the active one
+  size_t index_faces = 0;  // faces in the active model's index afterwards
   double seconds = 0;
-  size_t total() const {
-    return reembedded + already_done + missing + changed + no_face + failed;
-  }
+  size_t total() const { return reembedded + already_done + missing + changed + no_face + failed; }
   size_t incomplete() const { return missing + changed + no_face + failed; }
 };
 
 struct ReembedOptions {
-  int threads = 0;            // 0: one per core
-  PipelineOptions pipeline;   // detector and the new embedder
+  int threads = 0;           // 0: one per core
+  PipelineOptions pipeline;  // detector and the new embedder
   // Make the new model active even when some photos could not be re-embedded (their
   // identities then lose those photos from search; the old embeddings stay in the catalog).
   bool allow_incomplete = false;
