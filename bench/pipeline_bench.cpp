@@ -24,7 +24,6 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "embed/face_embedder.h"
 #include "io/sha256.h"
 #include "pipeline/compute_threads.h"
 #include "pipeline/enroller.h"
@@ -84,8 +83,8 @@ struct RunFigures {
 RunFigures SingleThreadedLoop(const std::vector<EnrollItem>& items, const fs::path& db,
                               const PipelineOptions& options) {
   const ComputeThreadsScope one_thread(2);  // >1 workers: BLAS and OpenCV held to one thread
-  auto gallery = Gallery::Open(db);
   FacePipeline pipeline(options);
+  auto gallery = Gallery::Open(db, pipeline.embedder_info());
   RunFigures figures;
   const auto start = Clock::now();
   for (const EnrollItem& item : items) {
@@ -104,7 +103,7 @@ RunFigures SingleThreadedLoop(const std::vector<EnrollItem>& items, const fs::pa
       FaceRecord face;
       face.identity_id = record.identity_id;
       face.box = faces[main].detection.box;
-      face.model_id = FaceEmbedder::kModelId;
+      face.model_id = pipeline.embedder_info().model_id;
       face.embedding = faces[main].embedding;
       if (auto ids = gallery->catalog().AddImage(record, {face}))
         gallery->IndexFaces(*ids, {face.embedding});
@@ -122,7 +121,7 @@ RunFigures SingleThreadedLoop(const std::vector<EnrollItem>& items, const fs::pa
 
 RunFigures ParallelEnroll(const std::vector<EnrollItem>& items, const fs::path& db,
                           const PipelineOptions& options, int threads) {
-  auto gallery = Gallery::Open(db);
+  auto gallery = Gallery::Open(db, DescribePipelineEmbedder(options));
   EnrollOptions enroll;
   enroll.threads = threads;
   enroll.pipeline = options;
@@ -144,7 +143,7 @@ struct IdentifyFigures {
 
 IdentifyFigures BatchIdentify(const std::vector<fs::path>& probes, const fs::path& db,
                               const PipelineOptions& options, int threads) {
-  auto gallery = Gallery::Open(db);
+  auto gallery = Gallery::Open(db, DescribePipelineEmbedder(options));
   IdentifyFigures figures;
   BatchOptions batch;
   batch.threads = threads;

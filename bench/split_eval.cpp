@@ -3,6 +3,7 @@
 // pipeline variants, so docs/ACCURACY.md can compare them with one command:
 //
 //   build/facetrace_split_eval --datasets ../shared/datasets [--no-flip-fusion] [--detector hog]
+//                              [--embedder dlib|CONFIG.json|dlib+CONFIG.json] [--jitter N]
 #include <cstdio>
 #include <filesystem>
 #include <ranges>
@@ -39,7 +40,7 @@ double RankOne(const fs::path& set_dir, const PipelineOptions& options, const fs
     }
   }
   fs::remove(db);
-  auto gallery = Gallery::Open(db);
+  auto gallery = Gallery::Open(db, DescribePipelineEmbedder(options));
   EnrollOptions enroll;
   enroll.pipeline = options;
   Enroll(*gallery, gallery_items, enroll);
@@ -70,6 +71,8 @@ int Main(int argc, char** argv) {
   app.add_option("--sets", sets);
   app.add_option("--detector", options.detector);
   app.add_flag("--flip-fusion,!--no-flip-fusion", options.embedder_options.flip_fusion);
+  app.add_option("--embedder", options.embedder, "dlib, an ONNX config, or a+b (fusion)");
+  app.add_option("--jitter", options.embedder_options.jitters, "dlib jitter fusion: copies");
   app.add_flag("--equalize-chip", options.equalize_chip, "CLAHE on each aligned chip");
   bool verbose = false;
   app.add_flag("--verbose", verbose, "List each miss on stderr");

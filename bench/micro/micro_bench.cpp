@@ -14,6 +14,7 @@
 #include "align/face_aligner.h"
 #include "core/model_paths.h"
 #include "detect/face_detector.h"
+#include "embed/dlib_resnet_embedder.h"
 #include "embed/face_embedder.h"
 #include "index/face_index.h"
 #include "pipeline/compute_threads.h"
@@ -32,8 +33,9 @@ void BM_Embed(benchmark::State& state) {
   const ComputeThreadsScope one_thread(2);
   const ModelPaths models = ModelPaths::Resolve();
   FaceAligner aligner(models.Require(ModelFiles::kShapePredictor5));
-  FaceEmbedder embedder(models.Require(ModelFiles::kResnet),
-                        {.flip_fusion = false, .batch_size = static_cast<int>(state.range(0))});
+  DlibResnetEmbedder embedder(
+      models.Require(ModelFiles::kResnet),
+      {.flip_fusion = false, .batch_size = static_cast<int>(state.range(0))});
   auto detector = CreateFaceDetector("yunet", models);
   const cv::Mat photo = Photo();
   const auto faces = detector->Detect(photo);
@@ -44,7 +46,7 @@ void BM_Embed(benchmark::State& state) {
   std::vector<FaceChip> chips;
   for (int64_t i = 0; i < state.range(0); ++i)
     chips.push_back(aligner.Align(photo, faces[i % faces.size()]).chip);
-  for (auto _ : state) benchmark::DoNotOptimize(embedder.Embed(chips));
+  for (auto _ : state) benchmark::DoNotOptimize(embedder.EmbedChips(chips));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_Embed)->Arg(1)->Arg(8)->Arg(16)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -64,13 +66,13 @@ void BM_Search(benchmark::State& state) {
   std::mt19937 rng(1);
   std::normal_distribution<float> n(0, 0.1f);
   const int64_t count = state.range(0);
-  std::vector<float> vectors(static_cast<size_t>(count) * kEmbeddingDim);
+  std::vector<float> vectors(static_cast<size_t>(count) * DlibResnetEmbedder::kDim);
   for (float& v : vectors) v = n(rng);
   std::vector<int64_t> ids(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) ids[static_cast<size_t>(i)] = i;
-  FaceIndex index(kEmbeddingDim);
+  FaceIndex index(DlibResnetEmbedder::kDim);
   index.Add(ids, vectors);
-  std::vector<float> probe(vectors.begin(), vectors.begin() + kEmbeddingDim);
+  std::vector<float> probe(vectors.begin(), vectors.begin() + DlibResnetEmbedder::kDim);
   for (auto _ : state) benchmark::DoNotOptimize(index.Search(probe, 10));
 }
 BENCHMARK(BM_Search)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond)->UseRealTime();

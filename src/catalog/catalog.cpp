@@ -20,8 +20,6 @@ namespace {
 // image holds the lock for about a millisecond, so 5 s only runs out when something is stuck.
 constexpr int kBusyTimeoutMs = 5000;
 
-constexpr size_t kEmbeddingBytes = kEmbeddingDim * sizeof(float);
-
 std::string NowIso8601() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -92,9 +90,10 @@ std::optional<nlohmann::json> MergedMetadata(const nlohmann::json& stored,
   return merged;
 }
 
+// The last column is the embedding length recorded for the face's model, to check blobs by.
 constexpr const char* kFaceColumns =
     "id, image_id, identity_id, box_x, box_y, box_w, box_h, landmarks, detector_score, quality, "
-    "model_id, embedding";
+    "model_id, embedding, (SELECT dim FROM models WHERE models.model_id = faces.model_id)";
 
 // Rows are only written by AddImage, which validates them; a row that does not parse was
 // damaged outside facetrace and must not be served as a zero embedding.
@@ -112,12 +111,14 @@ FaceRecord ReadFace(sqlite3* db, const Statement& s) {
   f.quality = static_cast<float>(s.Double(9));
   f.model_id = s.Text(10);
   const auto blob = s.Blob(11);
-  if (blob.size() != kEmbeddingBytes) {
-    ThrowDatabaseError(db, fmt::format("face {} has a {}-byte embedding, expected {} ({} floats)",
-                                       f.id, blob.size(), kEmbeddingBytes, kEmbeddingDim));
+  const auto dim = static_cast<size_t>(s.Int(12));
+  if (dim == 0 || blob.size() != dim * sizeof(float)) {
+    ThrowDatabaseError(db, fmt::format("face {} has a {}-byte embedding, expected {} ({} floats "
+                                       "of model '{}')",
+                                       f.id, blob.size(), dim * sizeof(float), dim, f.model_id));
   }
-  f.embedding.resize(kEmbeddingDim);
-  std::memcpy(f.embedding.data(), blob.data(), kEmbeddingBytes);
+  f.embedding.resize(dim);
+  std::memcpy(f.embedding.data(), blob.data(), blob.size());
   return f;
 }
 
@@ -143,19 +144,55 @@ Identity ReadIdentity(const Statement& s) {
   return {s.Int(0), s.Text(1), ParseMetadata(s.Text(2)), s.Text(3)};
 }
 
-// Rejects, before anything is written, what would store an unusable image or face.
-void ValidateNewImage(const ImageRecord& image, const std::vector<FaceRecord>& faces) {
+// Rejects, before anything is written, what would store an unusable image.
+void ValidateNewImage(const ImageRecord& image) {
   if (image.sha256.empty()) {
     throw Error(ErrorCode::kInvalidArgument, "image " + image.path + " has no sha256");
   }
   if (image.identity_id <= 0) {
     throw Error(ErrorCode::kInvalidArgument, "image " + image.path + " has no identity");
   }
+}
+
+constexpr const char* kModelColumns = "model_id, dim, match_distance, active";
+
+ModelRecord ReadModel(const Statement& s) {
+  return {s.Text(0), static_cast<int>(s.Int(1)), static_cast<float>(s.Double(2)), s.Int(3) != 0, 0};
+}
+
+std::optional<ModelRecord> FindModelIn(sqlite3* db, const std::string& model_id) {
+  Statement s(db, fmt::format("SELECT {} FROM models WHERE model_id = ?1", kModelColumns));
+  s.Bind(1, model_id);
+  if (!s.Step()) return std::nullopt;
+  return ReadModel(s);
+}
+
+// Inside a write transaction: every face's embedding has its model's length, the models seen
+// for the first time being recorded with the length their first face has. `what` names the
+// image in messages.
+void CheckEmbeddingLengths(sqlite3* db, const std::vector<FaceRecord>& faces,
+                           const std::string& what) {
   for (size_t i = 0; i < faces.size(); ++i) {
-    if (faces[i].embedding.size() != static_cast<size_t>(kEmbeddingDim)) {
+    const FaceRecord& f = faces[i];
+    if (f.model_id.empty() || f.embedding.empty()) {
       throw Error(ErrorCode::kInvalidArgument,
-                  fmt::format("face {} of image {}: embedding has {} floats, expected {}", i,
-                              image.path, faces[i].embedding.size(), kEmbeddingDim));
+                  fmt::format("face {} of image {} has no model id or no embedding", i, what));
+    }
+    auto model = FindModelIn(db, f.model_id);
+    if (!model) {
+      Statement(db,
+                "INSERT INTO models(model_id, dim, active) "
+                "VALUES(?1, ?2, NOT EXISTS(SELECT 1 FROM models WHERE active = 1))")
+          .Bind(1, f.model_id)
+          .Bind(2, static_cast<int64_t>(f.embedding.size()))
+          .Run();
+      continue;
+    }
+    if (f.embedding.size() != static_cast<size_t>(model->dim)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  fmt::format("face {} of image {}: embedding has {} floats, expected {} (model "
+                              "'{}')",
+                              i, what, f.embedding.size(), model->dim, f.model_id));
     }
   }
 }
@@ -309,15 +346,56 @@ std::optional<ImageRecord> Catalog::GetImage(int64_t image_id) const {
 
 std::optional<std::vector<int64_t>> Catalog::AddImage(const ImageRecord& image,
                                                       const std::vector<FaceRecord>& faces) {
-  ValidateNewImage(image, faces);
+  ValidateNewImage(image);
   // The sha256 check runs under the write lock, so two writers racing on one photo cannot both
   // insert it (the UNIQUE constraint would make the loser fail instead of returning nullopt).
   Transaction tx(db_);
   if (FindImageBySha256(image.sha256)) return std::nullopt;  // rolled back: nothing written
+  CheckEmbeddingLengths(db_, faces, image.path);
   const int64_t image_id = InsertImage(db_, image);
   std::vector<int64_t> face_ids = InsertFaces(db_, image, image_id, faces);
   tx.Commit();
   return face_ids;
+}
+
+std::optional<std::vector<int64_t>> Catalog::AddFaces(int64_t image_id, const std::string& model_id,
+                                                      const std::vector<FaceRecord>& faces) {
+  for (const FaceRecord& f : faces) {
+    if (f.model_id != model_id) {
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          fmt::format("AddFaces for model '{}' got a face of model '{}'", model_id, f.model_id));
+    }
+  }
+  Transaction tx(db_);
+  const auto image = GetImage(image_id);
+  if (!image) {
+    throw Error(ErrorCode::kNotFound, fmt::format("no image with id {}", image_id));
+  }
+  if (!FacesOfImage(image_id, model_id).empty()) return std::nullopt;  // rolled back
+  CheckEmbeddingLengths(db_, faces, image->path);
+  std::vector<int64_t> face_ids = InsertFaces(db_, *image, image_id, faces);
+  tx.Commit();
+  return face_ids;
+}
+
+std::vector<ImageRecord> Catalog::ImagesAfter(int64_t after_id, int limit) const {
+  Statement s(
+      db_, fmt::format("SELECT {} FROM images WHERE id > ?1 ORDER BY id LIMIT ?2", kImageColumns));
+  s.Bind(1, after_id).Bind(2, int64_t{limit});
+  std::vector<ImageRecord> out;
+  while (s.Step()) out.push_back(ReadImage(s));
+  return out;
+}
+
+std::vector<FaceRecord> Catalog::FacesOfImage(int64_t image_id, const std::string& model_id) const {
+  Statement s(db_, fmt::format("SELECT {} FROM faces WHERE image_id = ?1 AND model_id = ?2 "
+                               "ORDER BY id",
+                               kFaceColumns));
+  s.Bind(1, image_id).Bind(2, model_id);
+  std::vector<FaceRecord> out;
+  while (s.Step()) out.push_back(ReadFace(db_, s));
+  return out;
 }
 
 std::optional<FaceRecord> Catalog::GetFace(int64_t face_id) const {
@@ -362,6 +440,65 @@ int64_t Catalog::CountFaces(const std::string& model_id) const {
   s.Bind(1, model_id);
   s.Step();
   return s.Int(0);
+}
+
+void Catalog::RegisterModel(const std::string& model_id, int dim, float match_distance) {
+  if (model_id.empty() || dim < 1) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("model '{}' needs an id and a positive dim (got {})", model_id, dim));
+  }
+  Transaction tx(db_);
+  if (const auto known = FindModelIn(db_, model_id); known && known->dim != dim) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("model '{}' is recorded in {} with {} floats per embedding, not {}",
+                            model_id, path_.string(), known->dim, dim));
+  }
+  Statement(db_,
+            "INSERT INTO models(model_id, dim, match_distance, active) "
+            "VALUES(?1, ?2, ?3, NOT EXISTS(SELECT 1 FROM models WHERE active = 1)) "
+            "ON CONFLICT(model_id) DO UPDATE SET match_distance = excluded.match_distance")
+      .Bind(1, model_id)
+      .Bind(2, int64_t{dim})
+      .Bind(3, double{match_distance})
+      .Run();
+  tx.Commit();
+}
+
+std::optional<ModelRecord> Catalog::FindModel(const std::string& model_id) const {
+  return FindModelIn(db_, model_id);
+}
+
+std::optional<ModelRecord> Catalog::ActiveModel() const {
+  Statement s(db_, fmt::format("SELECT {} FROM models WHERE active = 1", kModelColumns));
+  if (!s.Step()) return std::nullopt;
+  return ReadModel(s);
+}
+
+void Catalog::SetActiveModel(const std::string& model_id) {
+  Transaction tx(db_);
+  if (!FindModelIn(db_, model_id)) {
+    throw Error(ErrorCode::kNotFound,
+                fmt::format("model '{}' is not recorded in {}", model_id, path_.string()));
+  }
+  Statement(db_, "UPDATE models SET active = (model_id = ?1)").Bind(1, model_id).Run();
+  ExecSql(db_, "UPDATE meta SET value = value + 1 WHERE key = 'generation'");
+  tx.Commit();
+}
+
+std::vector<ModelRecord> Catalog::ListModels() const {
+  Transaction snapshot(db_, Transaction::Mode::kRead);
+  std::vector<ModelRecord> models;
+  {
+    Statement s(db_, fmt::format("SELECT {}, (SELECT COUNT(*) FROM faces WHERE faces.model_id = "
+                                 "models.model_id) FROM models ORDER BY model_id",
+                                 kModelColumns));
+    while (s.Step()) {
+      models.push_back(ReadModel(s));
+      models.back().faces = s.Int(4);
+    }
+  }
+  snapshot.Commit();
+  return models;
 }
 
 int64_t Catalog::Generation() const {

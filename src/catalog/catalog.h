@@ -63,6 +63,15 @@ struct FaceRecord {
   Embedding embedding;
 };
 
+// A model whose embeddings the catalog holds (embed/face_embedder.h, EmbedderInfo).
+struct ModelRecord {
+  std::string model_id;
+  int dim = 0;                  // floats per embedding
+  float match_distance = 0.6f;  // the model's uncalibrated match hint
+  bool active = false;          // the model search uses
+  int64_t faces = 0;            // faces embedded by it (ListModels only)
+};
+
 struct CatalogStats {
   int64_t identities = 0;
   int64_t images = 0;
@@ -80,7 +89,7 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   const std::filesystem::path& path() const { return path_; }
 
@@ -101,10 +110,22 @@ class Catalog {
   // Atomically inserts the image and its faces. Returns the new face ids (in order), or
   // nullopt when an image with the same sha256 is already there (nothing is written).
   // `image.id` and the faces' ids/image_id are ignored and assigned here. `image.identity_id`
-  // must name an existing identity; a face's identity_id of 0 means the image's. Throws
-  // Error(kInvalidArgument) for an embedding that is not kEmbeddingDim floats.
+  // must name an existing identity; a face's identity_id of 0 means the image's. A face's
+  // model is registered with its embedding's length if it is not yet (RegisterModel); an
+  // embedding of another length than its model's is Error(kInvalidArgument).
   std::optional<std::vector<int64_t>> AddImage(const ImageRecord& image,
                                                const std::vector<FaceRecord>& faces);
+  // Atomically adds faces of `model_id` to an existing image (re-embedding with another
+  // model). Returns their ids, or nullopt when the image already has faces of that model
+  // (nothing is written), so that running it twice adds nothing twice. Every face must be
+  // of `model_id`; validated as AddImage does; Error(kNotFound) for an unknown image.
+  std::optional<std::vector<int64_t>> AddFaces(int64_t image_id, const std::string& model_id,
+                                               const std::vector<FaceRecord>& faces);
+  // Up to `limit` images with an id above `after_id`, in id order: walks the whole catalog in
+  // pages without holding a snapshot, so the caller may write between pages.
+  std::vector<ImageRecord> ImagesAfter(int64_t after_id, int limit) const;
+  // The faces of one image made by `model_id`, in id order.
+  std::vector<FaceRecord> FacesOfImage(int64_t image_id, const std::string& model_id) const;
   std::optional<FaceRecord> GetFace(int64_t face_id) const;
   // Identity of each of `face_ids` that exists (one query: search resolves its neighbours here).
   std::unordered_map<int64_t, int64_t> FaceIdentities(std::span<const int64_t> face_ids) const;
@@ -115,6 +136,21 @@ class Catalog {
   int64_t ForEachFace(const std::string& model_id,
                       const std::function<void(const FaceRecord&)>& visit) const;
   int64_t CountFaces(const std::string& model_id) const;
+
+  // Models --------------------------------------------------------------------------------
+  // Records `model_id` with its embedding length and match hint. A no-op when it is already
+  // recorded with that dim (the match hint is updated); Error(kInvalidArgument) when it is
+  // recorded with another dim, or dim < 1. The first model a catalog records (here or
+  // through AddImage) becomes its active model.
+  void RegisterModel(const std::string& model_id, int dim, float match_distance);
+  std::optional<ModelRecord> FindModel(const std::string& model_id) const;
+  // The model search uses; nullopt in a catalog that has none yet (nothing enrolled).
+  std::optional<ModelRecord> ActiveModel() const;
+  // Makes a recorded model the one search uses, and bumps the generation so that an index
+  // saved for the former model reads as stale. Error(kNotFound) for an unrecorded model.
+  void SetActiveModel(const std::string& model_id);
+  // Every recorded model with its face count, by id.
+  std::vector<ModelRecord> ListModels() const;
 
   // Bookkeeping --------------------------------------------------------------------------
   // Incremented by every insert or delete of a face, in the same transaction.

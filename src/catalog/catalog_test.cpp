@@ -22,7 +22,9 @@ namespace {
 using testing::ScratchDir;
 namespace fs = std::filesystem;
 
-Embedding Vector(float v) { return Embedding(kEmbeddingDim, v); }
+constexpr int kDim = 128;  // any length works; dlib's is typical
+
+Embedding Vector(float v) { return Embedding(kDim, v); }
 
 ImageRecord Image(const std::string& sha, int64_t identity_id) {
   ImageRecord image;
@@ -104,7 +106,7 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   }
   EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(Catalog::kSchemaVersion));
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");  // persistent, so visible from here
-  for (const char* object : {"identities", "images", "faces", "meta", "faces_identity",
+  for (const char* object : {"identities", "images", "faces", "meta", "models", "faces_identity",
                              "faces_model", "images_identity", "faces_added", "faces_removed"}) {
     EXPECT_EQ(Query(path, std::string("SELECT COUNT(*) FROM sqlite_master WHERE name = '") +
                               object + "'"),
@@ -292,6 +294,130 @@ TEST(CatalogTest, DamagedRowsAreDatabaseErrors) {
       ExpectError(ErrorCode::kDatabase, [&] { catalog->GetFace(ids[1]); });
   EXPECT_TRUE(Contains(landmarks, "landmarks")) << landmarks;
   ExpectError(ErrorCode::kDatabase, [&] { catalog->ForEachFace("m1", [](const FaceRecord&) {}); });
+}
+
+TEST(CatalogTest, ModelsRecordTheirDimAndTheFirstIsActive) {
+  ScratchDir dir;
+  auto catalog = Catalog::Open(dir / "c.db");
+  EXPECT_FALSE(catalog->ActiveModel());
+  EXPECT_TRUE(catalog->ListModels().empty());
+  catalog->RegisterModel("arcface", 512, 1.1f);
+  catalog->RegisterModel("arcface", 512, 1.2f);  // again: the hint is updated
+  const auto active = catalog->ActiveModel();
+  ASSERT_TRUE(active);
+  EXPECT_EQ(active->model_id, "arcface");
+  EXPECT_EQ(active->dim, 512);
+  EXPECT_FLOAT_EQ(active->match_distance, 1.2f);
+  const std::string message =
+      ExpectError(ErrorCode::kInvalidArgument, [&] { catalog->RegisterModel("arcface", 128, 1); });
+  EXPECT_TRUE(Contains(message, "512")) << message;
+  ExpectError(ErrorCode::kInvalidArgument, [&] { catalog->RegisterModel("x", 0, 1); });
+  ExpectError(ErrorCode::kInvalidArgument, [&] { catalog->RegisterModel("", 3, 1); });
+
+  // A face of an unrecorded model records it with its length; it does not take over.
+  const int64_t ann = catalog->EnsureIdentity("ann");
+  ASSERT_TRUE(catalog->AddImage(Image("a", ann), {Face(0.1f, "m1")}));
+  ASSERT_TRUE(catalog->FindModel("m1"));
+  EXPECT_EQ(catalog->FindModel("m1")->dim, kDim);
+  EXPECT_FALSE(catalog->FindModel("m1")->active);
+  EXPECT_FALSE(catalog->FindModel("m9"));
+  FaceRecord wrong = Face(0.2f, "arcface");  // 128 floats for a 512-D model
+  const std::string dim_message = ExpectError(ErrorCode::kInvalidArgument,
+                                              [&] { catalog->AddImage(Image("b", ann), {wrong}); });
+  EXPECT_TRUE(Contains(dim_message, "arcface")) << dim_message;
+  EXPECT_FALSE(catalog->FindImageBySha256("b"));
+
+  const auto models = catalog->ListModels();
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[0].model_id, "arcface");
+  EXPECT_EQ(models[0].faces, 0);
+  EXPECT_EQ(models[1].model_id, "m1");
+  EXPECT_EQ(models[1].faces, 1);
+}
+
+TEST(CatalogTest, SwitchingTheActiveModelMakesSavedIndexesStale) {
+  ScratchDir dir;
+  auto catalog = Catalog::Open(dir / "c.db");
+  const int64_t ann = catalog->EnsureIdentity("ann");
+  catalog->AddImage(Image("a", ann), {Face(0.1f, "m1")});
+  catalog->RegisterModel("m2", kDim, 0.6f);
+  const int64_t before = catalog->Generation();
+  catalog->SetActiveModel("m2");
+  EXPECT_EQ(catalog->ActiveModel()->model_id, "m2");
+  EXPECT_FALSE(catalog->FindModel("m1")->active);  // one active model at a time
+  EXPECT_EQ(catalog->Generation(), before + 1);
+  ExpectError(ErrorCode::kNotFound, [&] { catalog->SetActiveModel("m3"); });
+  EXPECT_EQ(catalog->ActiveModel()->model_id, "m2");
+}
+
+TEST(CatalogTest, AddFacesOfAnotherModelToAnImageOnce) {
+  ScratchDir dir;
+  auto catalog = Catalog::Open(dir / "c.db");
+  const int64_t ann = catalog->EnsureIdentity("ann");
+  const int64_t bob = catalog->EnsureIdentity("bob");
+  catalog->AddImage(Image("a", ann), {Face(0.1f, "m1")});
+  const int64_t image_id = catalog->FindImageBySha256("a")->id;
+  FaceRecord bobs = Face(0.7f, "m2");
+  bobs.identity_id = bob;  // a face may name another identity than its image
+  const auto ids = catalog->AddFaces(image_id, "m2", {Face(0.5f, "m2"), bobs});
+  ASSERT_TRUE(ids);
+  ASSERT_EQ(ids->size(), 2u);
+  const auto faces = catalog->FacesOfImage(image_id, "m2");
+  ASSERT_EQ(faces.size(), 2u);
+  EXPECT_EQ(faces[0].identity_id, ann);  // 0: the image's identity
+  EXPECT_EQ(faces[1].identity_id, bob);
+  EXPECT_FLOAT_EQ(faces[1].embedding[0], 0.7f);
+  EXPECT_EQ(catalog->FacesOfImage(image_id, "m1").size(), 1u);
+  EXPECT_FALSE(catalog->AddFaces(image_id, "m2", {Face(0.9f, "m2")}));  // already there
+  EXPECT_EQ(catalog->CountFaces("m2"), 2);
+  ExpectError(ErrorCode::kNotFound, [&] { catalog->AddFaces(999, "m3", {Face(0.1f, "m3")}); });
+  ExpectError(ErrorCode::kInvalidArgument,
+              [&] { catalog->AddFaces(image_id, "m3", {Face(0.1f, "m4")}); });
+  FaceRecord short_one = Face(0.1f, "m1");
+  short_one.embedding.pop_back();
+  catalog->RegisterModel("m5", kDim, 0.6f);
+  short_one.model_id = "m5";
+  ExpectError(ErrorCode::kInvalidArgument, [&] { catalog->AddFaces(image_id, "m5", {short_one}); });
+  EXPECT_TRUE(catalog->FacesOfImage(image_id, "m5").empty());
+}
+
+TEST(CatalogTest, ImagesAfterPagesThroughEveryImageInIdOrder) {
+  ScratchDir dir;
+  auto catalog = Catalog::Open(dir / "c.db");
+  const int64_t ann = catalog->EnsureIdentity("ann");
+  for (const char* sha : {"a", "b", "c", "d", "e"})
+    catalog->AddImage(Image(sha, ann), {Face(0.1f)});
+  std::vector<std::string> seen;
+  int64_t after = 0;
+  for (;;) {
+    const auto page = catalog->ImagesAfter(after, 2);
+    if (page.empty()) break;
+    EXPECT_LE(page.size(), 2u);
+    for (const ImageRecord& r : page) seen.push_back(r.sha256);
+    after = page.back().id;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+}
+
+TEST(CatalogTest, MigratesAVersionOneCatalogsModels) {
+  ScratchDir dir;
+  const fs::path path = dir / "c.db";
+  {
+    auto catalog = Catalog::Open(path);
+    const int64_t ann = catalog->EnsureIdentity("ann");
+    catalog->AddImage(Image("a", ann), {Face(0.1f, "old")});
+    catalog->AddImage(Image("b", ann), {Face(0.1f, "old")});
+    catalog->AddImage(Image("c", ann), {Face(0.1f, "rare")});
+  }
+  // Back to version 1 as it was: no models table.
+  Exec(path, "DROP TABLE models; PRAGMA user_version = 1");
+  auto catalog = Catalog::Open(path);
+  EXPECT_EQ(catalog->Stats().schema_version, 2);
+  ASSERT_TRUE(catalog->ActiveModel());
+  EXPECT_EQ(catalog->ActiveModel()->model_id, "old");  // the most frequent
+  EXPECT_EQ(catalog->ActiveModel()->dim, kDim);
+  EXPECT_EQ(catalog->FindModel("rare")->dim, kDim);
+  EXPECT_EQ(catalog->GetFace(1)->embedding.size(), static_cast<size_t>(kDim));
 }
 
 TEST(CatalogTest, FacesByModelInIdOrderFromOneSnapshot) {

@@ -51,6 +51,19 @@ CREATE TRIGGER faces_added AFTER INSERT ON faces
 CREATE TRIGGER faces_removed AFTER DELETE ON faces
   BEGIN UPDATE meta SET value = value + 1 WHERE key = 'generation'; END;
 )sql",
+    // 1 -> 2: the models whose embeddings the catalog holds, with their length, and the one
+    // search uses. A version-1 catalog held one model in practice: the most frequent is active.
+    R"sql(
+CREATE TABLE models(
+  model_id TEXT PRIMARY KEY,
+  dim INTEGER NOT NULL CHECK(dim > 0),
+  match_distance REAL NOT NULL DEFAULT 0.6,
+  active INTEGER NOT NULL DEFAULT 0);
+INSERT INTO models(model_id, dim)
+  SELECT model_id, MAX(length(embedding)) / 4 FROM faces GROUP BY model_id;
+UPDATE models SET active = 1 WHERE model_id =
+  (SELECT model_id FROM faces GROUP BY model_id ORDER BY COUNT(*) DESC, model_id LIMIT 1);
+)sql",
 };
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "cli/labelled_input.h"
-#include "embed/face_embedder.h"
 #include "eval/calibration_fit.h"
 
 namespace facetrace::cli {
@@ -51,9 +50,7 @@ void PrintHeldOutChecks(const std::vector<LabelledSet>& sets) {
 
 int RunCalibrate(const CalibrateArgs& args) {
   const auto sets = EmbedLabelledFolders(args.dirs, args.common);
-  const Calibration calibration =
-      FitCalibration(sets, std::string(FaceEmbedder::kModelId) +
-                               (args.common.flip_fusion ? "" : ", no flip fusion"));
+  const Calibration calibration = FitCalibration(sets, args.common.Embedder().model_id);
   PrintSummary(calibration);
   PrintHeldOutChecks(sets);
   calibration.Save(args.out);

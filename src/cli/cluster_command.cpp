@@ -64,8 +64,9 @@ ClusterOptions ChooseOptions(const ClusterArgs& args, const std::optional<Cluste
   }
   if (args.threshold) options.threshold = *args.threshold;
   if (args.max_false_match_rate) {
-    options.threshold = LoadCalibration(args.calibration, args.common.models)
-                            .ThresholdFor(*args.max_false_match_rate);
+    options.threshold =
+        LoadCalibration(args.calibration, args.common.models, args.common.Embedder().model_id)
+            .ThresholdFor(*args.max_false_match_rate);
   }
   if (args.min_size) options.min_size = *args.min_size;
   return options;
@@ -119,6 +120,15 @@ int RunCluster(const ClusterArgs& args) {
   std::optional<Clustering> stored;
   if (std::filesystem::exists(ClusteringFile(out))) stored = LoadClustering(ClusteringFile(out));
   Clustering clustering = stored.value_or(Clustering{});
+  const EmbedderInfo embedder = args.common.Embedder();
+  if (stored && stored->model.model_id != embedder.model_id) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} was clustered with model '{}'; this run embeds with '{}': use "
+                    "the same --embedder and flip/jitter options, or another --out",
+                    ClusteringFile(out).string(), stored->model.model_id, embedder.model_id));
+  }
+  clustering.model = embedder;
   const ClusterOptions options = ChooseOptions(args, stored);
   const auto photos = NewPhotos(args, clustering);
 
@@ -157,7 +167,7 @@ int RunCluster(const ClusterArgs& args) {
 int RunClusterEnroll(const ClusterUseArgs& args) {
   const Clustering clustering = LoadClustering(ClusteringFile(args.out));
   const Cluster& cluster = FindCluster(clustering, args.cluster);
-  const auto gallery = Gallery::Open(args.db);
+  const auto gallery = Gallery::Open(args.db, clustering.model);
   const std::string source =
       fmt::format("facetrace cluster {} #{}", AbsolutePath(args.out), args.cluster);
   const ClusterEnrollResult result = EnrollCluster(*gallery, cluster, args.identity, source);
@@ -170,7 +180,7 @@ int RunClusterEnroll(const ClusterUseArgs& args) {
 int RunClusterSearch(const ClusterUseArgs& args) {
   const Clustering clustering = LoadClustering(ClusteringFile(args.out));
   const Cluster& cluster = FindCluster(clustering, args.cluster);
-  const auto gallery = Gallery::Open(args.db);
+  const auto gallery = Gallery::Open(args.db, clustering.model);
   const auto candidates = SearchCluster(*gallery, cluster, args.top_k);
   if (args.json) {
     nlohmann::json list = nlohmann::json::array();

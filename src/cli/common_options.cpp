@@ -17,8 +17,14 @@ PipelineOptions CommonOptions::ToPipelineOptions() const {
   options.model_dir = models;
   options.load_options.max_pixels = static_cast<int64_t>(max_megapixels * 1e6);
   options.detector_options.min_face_size = min_face;
+  options.embedder = embedder;
   options.embedder_options.flip_fusion = flip_fusion;
+  options.embedder_options.jitters = jitter;
   return options;
+}
+
+EmbedderInfo CommonOptions::Embedder() const {
+  return DescribePipelineEmbedder(ToPipelineOptions());
 }
 
 void AddPipelineOptions(CLI::App& command, CommonOptions& options) {
@@ -26,6 +32,11 @@ void AddPipelineOptions(CLI::App& command, CommonOptions& options) {
                      "Folder holding the model files (default: found automatically)");
   command.add_option("--detector", options.detector, "Face detector")
       ->check(CLI::IsMember(FaceDetectorNames()))
+      ->capture_default_str();
+  command
+      .add_option("--embedder", options.embedder,
+                  "Recognition model: dlib (dlib's ResNet), an ONNX model's config file (or its "
+                  "name in the model folder), or two joined by '+' for score-level fusion")
       ->capture_default_str();
   command.add_option("--threads", options.threads, "Worker threads (0: one per core)")
       ->check(CLI::NonNegativeNumber)
@@ -39,10 +50,20 @@ void AddPipelineOptions(CLI::App& command, CommonOptions& options) {
   command.add_flag("--flip-fusion,!--no-flip-fusion", options.flip_fusion,
                    "Average each face's embedding with its mirror image's (default: on; "
                    "--no-flip-fusion halves the embedding time at some cost in accuracy)");
+  command
+      .add_option("--jitter", options.jitter,
+                  "Also average the embeddings of N randomly jittered copies of each face (dlib "
+                  "only; N+2 forward passes per face)")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
 }
 
-MatchPolicy DecisionOptions::ToPolicy(const std::string& model_dir) const {
-  return MatchPolicy(LoadCalibration(calibration, model_dir), max_false_match_rate);
+Calibration DecisionOptions::LoadFor(const CommonOptions& common) const {
+  return LoadCalibration(calibration, common.models, common.Embedder().model_id);
+}
+
+MatchPolicy DecisionOptions::ToPolicy(const CommonOptions& common) const {
+  return MatchPolicy(LoadFor(common), max_false_match_rate);
 }
 
 void AddDecisionOptions(CLI::App& command, DecisionOptions& options) {

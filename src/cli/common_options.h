@@ -19,12 +19,17 @@ struct CommonOptions {
   double max_megapixels = 100;
   int min_face = 20;
   bool flip_fusion = true;
+  std::string embedder = kDefaultEmbedder;  // --embedder: dlib, a config file, or a+b
+  int jitter = 0;                           // --jitter
 
   PipelineOptions ToPipelineOptions() const;
+  // The model these options embed with (embedder id plus flip/jitter), without loading it.
+  EmbedderInfo Embedder() const;
   BatchOptions ToBatchOptions() const;  // --threads plus the pipeline options
 };
 
-// Adds --models, --detector, --threads, --max-megapixels, --min-face, --[no-]flip-fusion.
+// Adds --models, --detector, --embedder, --threads, --max-megapixels, --min-face,
+// --[no-]flip-fusion, --jitter.
 void AddPipelineOptions(CLI::App& command, CommonOptions& options);
 
 // How candidates become decisions (pipeline/match_policy.h).
@@ -32,7 +37,9 @@ struct DecisionOptions {
   std::string calibration;  // --calibration; empty: the one installed beside the models
   double max_false_match_rate = kDefaultMaxFalseMatchRate;
 
-  MatchPolicy ToPolicy(const std::string& model_dir) const;
+  // The calibration of `common`'s model (LoadCalibration) at the chosen rate.
+  MatchPolicy ToPolicy(const CommonOptions& common) const;
+  Calibration LoadFor(const CommonOptions& common) const;
 };
 
 // Adds --calibration and --max-false-match-rate.

@@ -1,4 +1,4 @@
-// facetrace embed --json PATH... — faces with their 128-D embeddings.
+// facetrace embed --json PATH... — faces with their embeddings (the model's dim floats each).
 #include <cstdio>
 #include <iostream>
 

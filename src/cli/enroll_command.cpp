@@ -37,7 +37,7 @@ const char* StatusWord(EnrollStatus status) {
 int RunEnroll(const EnrollArgs& args) {
   const std::vector<EnrollItem> items =
       args.manifest.empty() ? ItemsFromFolder(args.folder) : ItemsFromManifest(args.manifest);
-  auto gallery = Gallery::Open(args.db);
+  auto gallery = Gallery::Open(args.db, args.common.Embedder());
 
   ProgressBar progress("enroll");
   EnrollOptions options;

@@ -40,8 +40,8 @@ void PrintTable(const ImageResult& result, const std::vector<std::vector<Candida
 }
 
 int RunIdentify(const IdentifyArgs& args) {
-  const MatchPolicy policy = args.decision.ToPolicy(args.common.models);
-  const auto gallery = Gallery::Open(args.db);
+  const MatchPolicy policy = args.decision.ToPolicy(args.common);
+  const auto gallery = Gallery::Open(args.db, args.common.Embedder());
   const auto paths = ExpandImagePaths(args.inputs);
   size_t failed = 0;
   const BatchOptions options = args.common.ToBatchOptions();

@@ -20,13 +20,19 @@ struct StatsArgs {
 int RunStats(const StatsArgs& args) {
   const auto gallery = Gallery::Open(args.db);
   const CatalogStats stats = gallery->catalog().Stats();
+  nlohmann::json models = nlohmann::json::array();
+  for (const ModelRecord& m : gallery->catalog().ListModels()) {
+    models.push_back(
+        {{"model_id", m.model_id}, {"dim", m.dim}, {"faces", m.faces}, {"active", m.active}});
+  }
   const nlohmann::json out = {{"identities", stats.identities},
                               {"images", stats.images},
                               {"faces", stats.faces},
                               {"indexed_faces", gallery->index().size()},
                               {"schema_version", stats.schema_version},
                               {"generation", stats.generation},
-                              {"index_rebuilt", gallery->index_was_rebuilt()}};
+                              {"index_rebuilt", gallery->index_was_rebuilt()},
+                              {"models", models}};
   if (args.json) {
     std::cout << JsonLine(out) << "\n";
     return kExitOk;
@@ -36,6 +42,11 @@ int RunStats(const StatsArgs& args) {
       "schema version  {}\ngeneration      {}\n",
       stats.identities, stats.images, stats.faces, gallery->index().size(), stats.schema_version,
       stats.generation);
+  for (const auto& m : models) {
+    std::cout << fmt::format("model           {} ({}-D, {} faces){}\n",
+                             m["model_id"].get<std::string>(), m["dim"].get<int>(),
+                             m["faces"].get<int64_t>(), m["active"].get<bool>() ? ", active" : "");
+  }
   return kExitOk;
 }
 

@@ -45,7 +45,7 @@ int RunVerify(const VerifyArgs& args) {
     return kExitSomeFailed;
   }
   // The calibration always reports the rate; it sets the threshold unless --threshold does.
-  const Calibration calibration = LoadCalibration(args.decision.calibration, args.common.models);
+  const Calibration calibration = args.decision.LoadFor(args.common);
   const float threshold = args.threshold >= 0
                               ? args.threshold
                               : calibration.ThresholdFor(args.decision.max_false_match_rate);
@@ -57,7 +57,7 @@ int RunVerify(const VerifyArgs& args) {
                            {"distance", distance},
                            {"threshold", threshold},
                            {"false_match_rate", false_match_rate},
-                           {"score", MatchScore(distance)}})
+                           {"score", MatchScore(distance, args.common.Embedder().match_distance)}})
               << "\n";
   } else {
     std::cout << fmt::format(

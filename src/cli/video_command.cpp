@@ -102,8 +102,8 @@ int RunVideo(const VideoArgs& args) {
     throw Error(ErrorCode::kInvalidArgument,
                 "--contact-sheet " + args.contact_sheet + ": use an image extension (.jpg, .png)");
   }
-  const MatchPolicy policy = args.decision.ToPolicy(args.common.models);
-  const auto gallery = Gallery::Open(args.db);
+  const MatchPolicy policy = args.decision.ToPolicy(args.common);
+  const auto gallery = Gallery::Open(args.db, args.common.Embedder());
   FacePipeline pipeline(args.common.ToPipelineOptions());
   std::vector<SheetRow> sheet;
   int failed = 0;

@@ -4,6 +4,7 @@
 
 #include "cluster/test_embeddings.h"
 #include "core/error.h"
+#include "embed/dlib_resnet_embedder.h"
 
 namespace facetrace {
 namespace {
@@ -36,7 +37,7 @@ TEST(AverageLinkageTest, OneBridgingPairDoesNotMergeTwoGroups) {
     e[0] += 1.0f;
     items.push_back(e);
   }
-  Embedding bridge(kEmbeddingDim, 0.0f);
+  Embedding bridge(DlibResnetEmbedder::kDim, 0.0f);
   bridge[0] = 0.5f;
   items.push_back(bridge);
   const std::vector<int> labels = ClusterAverageLinkage(items, 0.55f);

@@ -40,7 +40,7 @@ ClusterEnrollResult EnrollCluster(Gallery& gallery, const Cluster& cluster, cons
       FaceRecord record;
       record.box = face->box;
       record.quality = face->quality;
-      record.model_id = FaceEmbedder::kModelId;
+      record.model_id = gallery.model().model_id;
       record.embedding = face->embedding;
       records.push_back(record);
       embeddings.push_back(face->embedding);

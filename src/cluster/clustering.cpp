@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "embed/dlib_resnet_embedder.h"
 
 namespace facetrace {
 
@@ -38,6 +39,8 @@ ClusterMethod ParseClusterMethod(const std::string& name) {
   throw Error(ErrorCode::kInvalidArgument,
               "unknown clustering method '" + name + "' (use whispers or average)");
 }
+
+EmbedderInfo DefaultClusteringModel() { return DlibResnetEmbedder::Describe({}); }
 
 float DefaultClusterThreshold(ClusterMethod method) {
   return method == ClusterMethod::kAverageLinkage ? kDefaultAverageLinkageThreshold

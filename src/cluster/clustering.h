@@ -9,6 +9,7 @@
 #include "cluster/average_linkage.h"
 #include "cluster/chinese_whispers.h"
 #include "core/face.h"
+#include "embed/face_embedder.h"
 
 namespace facetrace {
 
@@ -21,6 +22,9 @@ struct ClusterFace {
   float quality = 0;
   Embedding embedding;
 };
+
+// dlib's flip-fused ResNet: what clusterings made before models were recorded hold.
+EmbedderInfo DefaultClusteringModel();
 
 struct Cluster {
   int id = 0;  // stable across incremental runs; 1, 2, ... in order of creation
@@ -47,6 +51,8 @@ struct ClusterOptions {
 
 struct Clustering {
   ClusterOptions options;
+  // The model of every embedding here: faces of two models are never clustered together.
+  EmbedderInfo model = DefaultClusteringModel();
   int next_id = 1;
   std::vector<Cluster> clusters;      // by id
   std::vector<ClusterFace> outliers;  // the singleton bucket: faces that joined no cluster

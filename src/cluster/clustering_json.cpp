@@ -17,7 +17,7 @@ json FaceToJson(const ClusterFace& face) {
       {"quality", face.quality}, {"embedding", face.embedding}};
 }
 
-ClusterFace FaceFromJson(const json& j) {
+ClusterFace FaceFromJson(const json& j, int dim) {
   ClusterFace face;
   face.image = j.at("image").get<std::string>();
   face.width = j.at("width").get<int>();
@@ -27,8 +27,8 @@ ClusterFace FaceFromJson(const json& j) {
   face.box = {box[0].get<float>(), box[1].get<float>(), box[2].get<float>(), box[3].get<float>()};
   face.quality = j.at("quality").get<float>();
   face.embedding = j.at("embedding").get<Embedding>();
-  if (face.embedding.size() != kEmbeddingDim)
-    throw std::invalid_argument("an embedding does not have 128 values");
+  if (face.embedding.size() != static_cast<size_t>(dim))
+    throw std::invalid_argument("an embedding does not have " + std::to_string(dim) + " values");
   return face;
 }
 
@@ -38,9 +38,9 @@ json FacesToJson(const std::vector<ClusterFace>& faces) {
   return array;
 }
 
-std::vector<ClusterFace> FacesFromJson(const json& array) {
+std::vector<ClusterFace> FacesFromJson(const json& array, int dim) {
   std::vector<ClusterFace> faces;
-  for (const json& j : array) faces.push_back(FaceFromJson(j));
+  for (const json& j : array) faces.push_back(FaceFromJson(j, dim));
   return faces;
 }
 
@@ -58,6 +58,10 @@ json ClusteringToJson(const Clustering& clustering) {
           {"threshold", clustering.options.threshold},
           {"min_size", clustering.options.min_size},
           {"next_id", clustering.next_id},
+          {"model",
+           {{"id", clustering.model.model_id},
+            {"dim", clustering.model.dim},
+            {"match_distance", clustering.model.match_distance}}},
           {"images", clustering.images},
           {"clusters", clusters},
           {"outliers", FacesToJson(clustering.outliers)}};
@@ -73,13 +77,18 @@ Clustering ClusteringFromJson(const json& j) {
     clustering.options.min_size = j.at("min_size").get<int>();
     clustering.next_id = j.at("next_id").get<int>();
     clustering.images = j.at("images").get<std::vector<std::string>>();
+    if (const auto model = j.find("model"); model != j.end()) {  // absent before models
+      clustering.model = {model->at("id").get<std::string>(), model->at("dim").get<int>(),
+                          model->at("match_distance").get<float>()};
+    }
+    const int dim = clustering.model.dim;
     for (const json& c : j.at("clusters")) {
       Cluster cluster;
       cluster.id = c.at("id").get<int>();
-      cluster.faces = FacesFromJson(c.at("faces"));
+      cluster.faces = FacesFromJson(c.at("faces"), dim);
       clustering.clusters.push_back(std::move(cluster));
     }
-    clustering.outliers = FacesFromJson(j.at("outliers"));
+    clustering.outliers = FacesFromJson(j.at("outliers"), dim);
     return clustering;
   } catch (const std::exception& e) {  // nlohmann's type/out_of_range errors and ours
     throw Error(ErrorCode::kInvalidArgument,

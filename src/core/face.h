@@ -40,7 +40,8 @@ struct Detection {
   bool has_landmarks = false;
 };
 
-constexpr int kEmbeddingDim = 128;
+// Its length is a property of the model that made it (embed/face_embedder.h: 128 for dlib's
+// ResNet, 512 for typical ArcFace models); the catalog records it per model.
 using Embedding = std::vector<float>;
 
 // A face after alignment and embedding: what the catalog stores and search consumes.
@@ -48,7 +49,7 @@ struct Face {
   Detection detection;
   Landmarks aligned_landmarks{};  // 5 points from dlib's shape predictor
   float quality = 0;              // [0,1], see quality/face_quality.h
-  Embedding embedding;            // kEmbeddingDim floats (dlib's, not normalised)
+  Embedding embedding;            // the embedder's dim floats
 };
 
 }  // namespace facetrace

@@ -5,12 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "embed/dlib_resnet_embedder.h"
 
 namespace facetrace {
 namespace {
 
 Embedding Axis(int axis, float length) {
-  Embedding e(kEmbeddingDim, 0.0f);
+  Embedding e(DlibResnetEmbedder::kDim, 0.0f);
   e[static_cast<size_t>(axis)] = length;
   return e;
 }

@@ -51,20 +51,6 @@ inline std::vector<uint8_t> Prefix(const std::vector<uint8_t>& bytes, size_t cou
   return std::vector<uint8_t>(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(count));
 }
 
-// Runs `call`, which must throw facetrace::Error, and returns that error. Any other exception
-// escapes and fails the test; no exception at all fails it and yields a kInternal error, a
-// code no io function reports.
-template <typename Call>
-Error ThrownError(Call&& call) {
-  try {
-    call();
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "expected a facetrace::Error";
-  return Error(ErrorCode::kInternal, "nothing was thrown");
-}
-
 // Hand-built headers: just enough bytes for ReadImageHeader, with any size, including sizes no
 // encoder would produce.
 namespace headers {

@@ -5,7 +5,6 @@
 #include <optional>
 
 #include "core/error.h"
-#include "embed/face_embedder.h"
 #include "io/sha256.h"
 #include "pipeline/compute_threads.h"
 #include "pipeline/parallel_map.h"
@@ -78,13 +77,13 @@ WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
   return result;
 }
 
-FaceRecord ToRecord(const Face& face) {
+FaceRecord ToRecord(const Face& face, const std::string& model_id) {
   FaceRecord record;
   record.box = face.detection.box;
   record.landmarks = face.detection.landmarks;
   record.detector_score = face.detection.score;
   record.quality = face.quality;
-  record.model_id = FaceEmbedder::kModelId;
+  record.model_id = model_id;
   record.embedding = face.embedding;
   return record;
 }
@@ -93,6 +92,12 @@ FaceRecord ToRecord(const Face& face) {
 
 EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
                      const EnrollOptions& options) {
+  const EmbedderInfo embedder = DescribePipelineEmbedder(options.pipeline);
+  if (embedder.model_id != gallery.model().model_id) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "enrolling with model '" + embedder.model_id + "' into a gallery opened for '" +
+                    gallery.model().model_id + "' (open it with Gallery::Open(db, embedder))");
+  }
   EnrollSummary summary;
   const auto start = Clock::now();
   auto last_save = start;
@@ -115,7 +120,7 @@ EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
         if (result.outcome.status == EnrollStatus::kEnrolled) {
           Catalog& catalog = gallery.catalog();
           result.image->identity_id = catalog.EnsureIdentity(item.identity, item.metadata);
-          FaceRecord record = ToRecord(*result.face);
+          FaceRecord record = ToRecord(*result.face, gallery.model().model_id);
           record.identity_id = result.image->identity_id;
           const auto face_ids = catalog.AddImage(*result.image, {record});
           if (face_ids) {

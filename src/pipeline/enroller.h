@@ -58,6 +58,8 @@ struct EnrollOptions {
   double index_save_interval_seconds = 60;  // checkpoint the index during long runs
 };
 
+// `gallery` must be open for the pipeline's embedder (Gallery::Open(db, embedder)); another
+// model is Error(kInvalidArgument) before anything is read.
 EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
                      const EnrollOptions& options);
 

@@ -37,7 +37,8 @@ FacePipeline::FacePipeline(const PipelineOptions& options)
       detector_(
           CreateFaceDetector(options.detector, ResolveModels(options), options.detector_options)),
       aligner_(ResolveModels(options).Require(ModelFiles::kShapePredictor5)),
-      embedder_(ResolveModels(options).Require(ModelFiles::kResnet), options.embedder_options) {}
+      embedder_(
+          CreateFaceEmbedder(options.embedder, ResolveModels(options), options.embedder_options)) {}
 
 FacePipeline::~FacePipeline() = default;
 
@@ -51,7 +52,7 @@ std::vector<Face> FacePipeline::ProcessImage(const cv::Mat& bgr) {
 
   start = Clock::now();
   std::vector<Face> faces(detections.size());
-  std::vector<FaceChip> chips(detections.size());
+  std::vector<FaceToEmbed> to_embed(detections.size());
   for (size_t i = 0; i < detections.size(); ++i) {
     AlignedFace aligned = aligner_.Align(bgr, detections[i]);
     faces[i].detection = detections[i];
@@ -62,12 +63,15 @@ std::vector<Face> FacePipeline::ProcessImage(const cv::Mat& bgr) {
     faces[i].quality =
         AssessFaceQuality(chip_view, faces[i].detection.landmarks, detections[i].score).overall;
     if (options_.equalize_chip) EqualizeChipLighting(aligned.chip);
-    chips[i] = std::move(aligned.chip);
+    to_embed[i].dlib_chip = std::move(aligned.chip);
+    // The detector's landmarks where it has them (YuNet: measured, mouth corners included),
+    // else those derived from dlib's shape.
+    to_embed[i].landmarks = faces[i].detection.landmarks;
   }
   timings_.align += SecondsSince(start);
 
   start = Clock::now();
-  std::vector<Embedding> embeddings = embedder_.Embed(chips);
+  std::vector<Embedding> embeddings = embedder_->Embed(bgr, to_embed);
   for (size_t i = 0; i < faces.size(); ++i) faces[i].embedding = std::move(embeddings[i]);
   timings_.embed += SecondsSince(start);
 
@@ -96,6 +100,10 @@ ImageFaces FacePipeline::ProcessFile(const std::filesystem::path& path) {
   result.image = Decode(ReadBytes(path), path.string());
   result.faces = ProcessImage(result.image.bgr);
   return result;
+}
+
+EmbedderInfo DescribePipelineEmbedder(const PipelineOptions& options) {
+  return DescribeFaceEmbedder(options.embedder, ResolveModels(options), options.embedder_options);
 }
 
 int MainFaceIndex(const std::vector<Face>& faces) {

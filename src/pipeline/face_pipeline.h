@@ -1,6 +1,7 @@
-// FacePipeline: image -> faces. Detect, align (dlib 5-point), embed (dlib ResNet) and score
-// quality for every face in one image. Owns one detector, aligner and embedder, so it is not
-// thread-safe: ParallelMap gives each worker thread its own.
+// FacePipeline: image -> faces. Detect, align (dlib 5-point), embed (dlib's ResNet or the
+// embedder PipelineOptions::embedder names) and score quality for every face in one image. Owns one
+// detector, aligner and embedder, so it is not thread-safe: ParallelMap gives each worker thread
+// its own.
 #pragma once
 
 #include <filesystem>
@@ -14,7 +15,7 @@
 #include "core/face.h"
 #include "core/model_paths.h"
 #include "detect/face_detector.h"
-#include "embed/face_embedder.h"
+#include "embed/embedder_factory.h"
 #include "io/image_loader.h"
 
 namespace facetrace {
@@ -22,6 +23,7 @@ namespace facetrace {
 struct PipelineOptions {
   std::string detector = "yunet";
   DetectorOptions detector_options;
+  std::string embedder = kDefaultEmbedder;  // spec for CreateFaceEmbedder (embedder_factory.h)
   EmbedderOptions embedder_options;
   ImageLoadOptions load_options;
   std::filesystem::path model_dir;  // empty: ModelPaths::Resolve()
@@ -59,17 +61,22 @@ class FacePipeline {
   const StageTimings& timings() const { return timings_; }
 
   const PipelineOptions& options() const { return options_; }
+  // The model behind every Face::embedding this pipeline returns.
+  const EmbedderInfo& embedder_info() const { return embedder_->info(); }
 
  private:
   PipelineOptions options_;
   std::unique_ptr<FaceDetector> detector_;
   FaceAligner aligner_;
-  FaceEmbedder embedder_;
+  std::unique_ptr<FaceEmbedder> embedder_;
   StageTimings timings_;
 };
 
 // Index of the face to enroll from a gallery photo: the largest, as photographers frame the
 // subject. -1 when there are no faces.
 int MainFaceIndex(const std::vector<Face>& faces);
+
+// What the embedder of `options` reports, without loading any network (embedder_factory.h).
+EmbedderInfo DescribePipelineEmbedder(const PipelineOptions& options);
 
 }  // namespace facetrace

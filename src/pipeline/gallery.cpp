@@ -6,14 +6,50 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
 #include "core/error.h"
-#include "embed/face_embedder.h"
+
+#include "embed/dlib_resnet_embedder.h"
 #include "pipeline/match_score.h"
 
 namespace facetrace {
 
+namespace {
+
+// What a catalog without a model reads as: the default embedder, not yet recorded.
+ModelRecord DefaultModel() {
+  const EmbedderInfo info = DlibResnetEmbedder::Describe({});
+  return {info.model_id, info.dim, info.match_distance, false, 0};
+}
+
+}  // namespace
+
 std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path) {
   std::unique_ptr<Gallery> gallery(new Gallery(Catalog::Open(db_path)));
+  gallery->model_ = gallery->catalog_->ActiveModel().value_or(DefaultModel());
+  gallery->LoadOrRebuildIndex();
+  return gallery;
+}
+
+std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path,
+                                       const EmbedderInfo& embedder) {
+  std::unique_ptr<Gallery> gallery(new Gallery(Catalog::Open(db_path)));
+  Catalog& catalog = *gallery->catalog_;
+  std::optional<ModelRecord> active = catalog.ActiveModel();
+  if (!active) {
+    catalog.RegisterModel(embedder.model_id, embedder.dim, embedder.match_distance);
+    active = catalog.ActiveModel();  // the first model recorded is the active one
+  }
+  if (active->model_id != embedder.model_id || active->dim != embedder.dim) {
+    throw Error(ErrorCode::kInvalidArgument,
+                fmt::format("{} holds embeddings of model '{}' ({} floats), and this run makes "
+                            "'{}' ({} floats): use the embedder and flip/jitter options the "
+                            "gallery was enrolled with, or move the gallery to the new model "
+                            "with `facetrace reembed --db {} --embedder ...`",
+                            db_path.string(), active->model_id, active->dim, embedder.model_id,
+                            embedder.dim, db_path.string()));
+  }
+  gallery->model_ = *active;
   gallery->LoadOrRebuildIndex();
   return gallery;
 }
@@ -25,7 +61,7 @@ std::filesystem::path Gallery::index_path() const { return catalog_->path().stri
 
 void Gallery::LoadOrRebuildIndex() {
   const int64_t generation = catalog_->Generation();
-  const int64_t faces = catalog_->CountFaces(FaceEmbedder::kModelId);
+  const int64_t faces = catalog_->CountFaces(model_.model_id);
   std::optional<FaceIndex::Loaded> loaded;
   try {
     loaded = FaceIndex::Load(index_path());
@@ -34,12 +70,12 @@ void Gallery::LoadOrRebuildIndex() {
     spdlog::warn("{}; rebuilding it from the catalog", e.what());
   }
   if (loaded && loaded->generation == generation && loaded->index.size() == faces &&
-      loaded->index.dim() == kEmbeddingDim) {
+      loaded->index.dim() == model_.dim) {
     index_ = std::make_unique<FaceIndex>(std::move(loaded->index));
     return;
   }
   // Stale, missing or foreign: the catalog holds every embedding, so rebuild from it.
-  index_ = std::make_unique<FaceIndex>(kEmbeddingDim);
+  index_ = std::make_unique<FaceIndex>(model_.dim);
   std::vector<int64_t> ids;
   std::vector<float> vectors;
   auto flush = [&] {
@@ -49,12 +85,11 @@ void Gallery::LoadOrRebuildIndex() {
   };
   // Saved with the generation of the snapshot it was built from: a commit by another process
   // meanwhile then reads as stale next time, never as fresh.
-  const int64_t built_at =
-      catalog_->ForEachFace(FaceEmbedder::kModelId, [&](const FaceRecord& face) {
-        ids.push_back(face.id);
-        vectors.insert(vectors.end(), face.embedding.begin(), face.embedding.end());
-        if (ids.size() >= 65536) flush();
-      });
+  const int64_t built_at = catalog_->ForEachFace(model_.model_id, [&](const FaceRecord& face) {
+    ids.push_back(face.id);
+    vectors.insert(vectors.end(), face.embedding.begin(), face.embedding.end());
+    if (ids.size() >= 65536) flush();
+  });
   flush();
   rebuilt_ = true;
   index_->Save(index_path(), built_at);
@@ -80,7 +115,7 @@ std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k) const 
       Candidate c;
       c.identity_id = owner->second;
       c.distance = n.distance;
-      c.score = MatchScore(n.distance);
+      c.score = MatchScore(n.distance, model_.match_distance);
       c.face_id = n.id;
       candidates.push_back(std::move(c));
       if (static_cast<int>(candidates.size()) == top_k) break;
@@ -102,7 +137,7 @@ void Gallery::IndexFaces(const std::vector<int64_t>& face_ids,
     throw Error(ErrorCode::kInternal, "IndexFaces: ids and embeddings differ in number");
   }
   std::vector<float> vectors;
-  vectors.reserve(face_ids.size() * kEmbeddingDim);
+  vectors.reserve(face_ids.size() * static_cast<size_t>(model_.dim));
   for (const Embedding& e : embeddings) vectors.insert(vectors.end(), e.begin(), e.end());
   index_->Add(face_ids, vectors);
 }

@@ -4,6 +4,10 @@
 // otherwise rebuilds it from the stored embeddings (a crash mid-enroll, a deleted index file
 // or a write by another process all end here). Search answers per identity: each identity
 // appears once, with the distance of its closest gallery face.
+//
+// A catalog may hold embeddings of several models (after `facetrace reembed`); the index holds
+// those of the catalog's active model only, so embeddings of two models (or of one model with
+// and without flip fusion) are never compared.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 
 #include "catalog/catalog.h"
 #include "core/face.h"
+#include "embed/face_embedder.h"
 #include "index/face_index.h"
 
 namespace facetrace {
@@ -32,8 +37,18 @@ struct Candidate {
 
 class Gallery {
  public:
+  // Opens with the catalog's active model; a catalog without one (nothing enrolled yet) reads
+  // as an empty gallery of the default embedder.
   static std::unique_ptr<Gallery> Open(const std::filesystem::path& db_path);
+  // Opens for faces embedded by `embedder` (enroll, identify): a catalog without a model adopts
+  // it; one whose active model is another is Error(kInvalidArgument) naming both, and how to
+  // go on (the same --embedder and flip options, or `facetrace reembed`).
+  static std::unique_ptr<Gallery> Open(const std::filesystem::path& db_path,
+                                       const EmbedderInfo& embedder);
   ~Gallery();
+
+  // The model whose embeddings the index holds and searches take.
+  const ModelRecord& model() const { return model_; }
 
   Catalog& catalog() { return *catalog_; }
   const Catalog& catalog() const { return *catalog_; }
@@ -60,6 +75,7 @@ class Gallery {
   void LoadOrRebuildIndex();
 
   std::unique_ptr<Catalog> catalog_;
+  ModelRecord model_;
   std::unique_ptr<FaceIndex> index_;
   bool rebuilt_ = false;
 };

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "embed/face_embedder.h"
+#include "embed/dlib_resnet_embedder.h"
 #include "support/test_support.h"
 
 namespace facetrace {
@@ -13,7 +13,7 @@ namespace {
 
 Embedding RandomEmbedding(std::mt19937& rng) {
   std::normal_distribution<float> n(0, 0.1f);
-  Embedding e(kEmbeddingDim);
+  Embedding e(DlibResnetEmbedder::kDim);
   for (float& v : e) v = n(rng);
   return e;
 }
@@ -34,7 +34,7 @@ int64_t AddFace(Gallery& gallery, const std::string& identity, const std::string
   image.identity_id = gallery.catalog().EnsureIdentity(identity);
   FaceRecord face;
   face.identity_id = image.identity_id;
-  face.model_id = FaceEmbedder::kModelId;
+  face.model_id = gallery.model().model_id;
   face.embedding = embedding;
   const auto ids = gallery.catalog().AddImage(image, {face});
   EXPECT_TRUE(ids.has_value());
@@ -90,7 +90,7 @@ TEST(GalleryTest, IndexIsPersistedAndRebuiltWhenStale) {
     image.identity_id = gallery->catalog().EnsureIdentity("carol");
     FaceRecord face;
     face.identity_id = image.identity_id;
-    face.model_id = FaceEmbedder::kModelId;
+    face.model_id = gallery->model().model_id;
     face.embedding = Near(e, 0.01f);
     ASSERT_TRUE(gallery->catalog().AddImage(image, {face}));
   }
@@ -140,6 +140,41 @@ TEST(GalleryTest, EmptyGalleryAndBadArguments) {
   std::mt19937 rng(1);
   EXPECT_TRUE(gallery->Search(RandomEmbedding(rng), 5).empty());
   EXPECT_THROW(gallery->IndexFaces({1, 2}, {RandomEmbedding(rng)}), Error);
+}
+
+TEST(GalleryTest, OpensForOneModelOnlyAndAdoptsTheFirst) {
+  testing::ScratchDir dir;
+  std::mt19937 rng(3);
+  const EmbedderInfo arcface{"arcface_r50", 4, 1.1f};
+  {
+    auto gallery = Gallery::Open(dir / "g.db", arcface);  // a new catalog takes this model
+    EXPECT_EQ(gallery->model().model_id, "arcface_r50");
+    EXPECT_EQ(gallery->index().dim(), 4);
+    AddFace(*gallery, "ann", "a1", {0.5f, 0.5f, 0.5f, 0.5f});
+    // The model's own match distance sets the score's midpoint.
+    const auto found = gallery->Search({0.5f, 0.5f, 0.5f, 0.5f}, 1);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_GT(found[0].score, 0.99f);
+    gallery->SaveIndex();
+  }
+  EXPECT_EQ(Gallery::Open(dir / "g.db")->model().model_id, "arcface_r50");
+  EXPECT_EQ(Gallery::Open(dir / "g.db", arcface)->index().size(), 1);
+  // Another model, or the same one without flip fusion, must not search this index.
+  for (const EmbedderInfo& other :
+       {EmbedderInfo{"dlib_resnet_v1", 128, 0.6f}, EmbedderInfo{"arcface_r50-noflip", 4, 1.1f}}) {
+    try {
+      Gallery::Open(dir / "g.db", other);
+      ADD_FAILURE() << other.model_id;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(e.what()).find("reembed"), std::string::npos) << e.what();
+    }
+  }
+  // A catalog without a model reads as the default embedder's empty gallery.
+  auto fresh = Gallery::Open(dir / "new.db");
+  EXPECT_EQ(fresh->model().model_id, DlibResnetEmbedder::Describe({}).model_id);
+  EXPECT_FALSE(fresh->model().active);
+  EXPECT_TRUE(fresh->Search(RandomEmbedding(rng), 3).empty());
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 
 #include "core/error.h"
 #include "core/model_paths.h"
-#include "embed/face_embedder.h"
 
 namespace facetrace {
 
@@ -20,17 +19,31 @@ void MatchPolicy::Apply(std::vector<Candidate>& candidates) const {
   }
 }
 
+std::string CalibrationFileName(const std::string& model_id) {
+  return model_id + ".calibration.json";
+}
+
 Calibration LoadCalibration(const std::filesystem::path& explicit_path,
-                            const std::filesystem::path& model_dir) {
-  const auto path = !explicit_path.empty()
-                        ? explicit_path
-                        : ModelPaths::Resolve(model_dir).Require(ModelFiles::kResnetCalibration);
+                            const std::filesystem::path& model_dir, const std::string& model_id) {
+  std::filesystem::path path = explicit_path;
+  if (path.empty()) {
+    const ModelPaths models = ModelPaths::Resolve(model_dir);
+    path = models.directory() / CalibrationFileName(model_id);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      throw Error(ErrorCode::kModelMissing,
+                  fmt::format("no calibration for model '{}' ({} is missing): run scripts/setup, "
+                              "or measure one with `facetrace calibrate DIR... --out {}` using "
+                              "the same --embedder and flip options, or pass --calibration",
+                              model_id, path.string(), path.string()));
+    }
+  }
   Calibration calibration = Calibration::Load(path);
   // Distances of another model mean something else: refuse rather than mislead.
-  if (calibration.provenance().model_id.rfind(FaceEmbedder::kModelId, 0) != 0) {
+  if (calibration.provenance().model_id != model_id) {
     throw Error(ErrorCode::kInvalidArgument,
                 fmt::format("{} calibrates the model '{}', not '{}'", path.string(),
-                            calibration.provenance().model_id, FaceEmbedder::kModelId));
+                            calibration.provenance().model_id, model_id));
   }
   return calibration;
 }

@@ -40,10 +40,15 @@ class MatchPolicy {
   float threshold_;
 };
 
-// `explicit_path` when given, else the calibration installed beside the models
-// (ModelFiles::kResnetCalibration; Error(kModelMissing) naming scripts/setup when absent).
-// A calibration of another embedder is Error(kInvalidArgument).
+// `explicit_path` when given, else the calibration installed beside the models for `model_id`
+// (CalibrationFileName; Error(kModelMissing) naming scripts/setup and `facetrace calibrate`
+// when absent). Calibrations are per model: one measured on another model's distances
+// (provenance.model_id other than `model_id`, flip and jitter variants included) is
+// Error(kInvalidArgument).
 Calibration LoadCalibration(const std::filesystem::path& explicit_path,
-                            const std::filesystem::path& model_dir);
+                            const std::filesystem::path& model_dir, const std::string& model_id);
+
+// "<model_id>.calibration.json": where scripts/setup installs a model's calibration.
+std::string CalibrationFileName(const std::string& model_id);
 
 }  // namespace facetrace

@@ -36,18 +36,25 @@ TEST(MatchPolicyTest, MarksCandidatesWithinTheRate) {
 }
 
 TEST(MatchPolicyTest, LoadsTheShippedCalibrationOrTheGivenOne) {
-  const Calibration shipped = LoadCalibration({}, {});
+  const Calibration shipped = LoadCalibration({}, {}, "dlib_resnet_v1");
   EXPECT_EQ(shipped.provenance().model_id, "dlib_resnet_v1");
   EXPECT_GT(shipped.provenance().impostor_pairs, 100000);
   // The shipped threshold at 1e-3 is stricter than dlib's 0.6 operating point.
   EXPECT_LT(shipped.ThresholdFor(1e-3), 0.6f);
   testing::ScratchDir dir;
   Synthetic().Save(dir / "c.json");
-  EXPECT_EQ(LoadCalibration(dir / "c.json", {}).provenance().impostor_pairs, 1000);
+  EXPECT_EQ(LoadCalibration(dir / "c.json", {}, "dlib_resnet_v1").provenance().impostor_pairs,
+            1000);
   Synthetic("arcface_r50").Save(dir / "other.json");  // another model's distances
-  EXPECT_THROW(LoadCalibration(dir / "other.json", {}), Error);
+  EXPECT_THROW(LoadCalibration(dir / "other.json", {}, "dlib_resnet_v1"), Error);
+  // Flip fusion changes the distances: a calibration of the flip-fused model does not serve
+  // embeddings made without it, nor the other way round.
+  EXPECT_THROW(LoadCalibration(dir / "c.json", {}, "dlib_resnet_v1-noflip"), Error);
+  // The default file is per model.
+  Synthetic("arcface_r50").Save(dir / CalibrationFileName("arcface_r50"));
+  EXPECT_EQ(LoadCalibration({}, dir.path(), "arcface_r50").provenance().model_id, "arcface_r50");
   try {
-    LoadCalibration({}, dir.path());  // a model folder without the calibration
+    LoadCalibration({}, dir.path(), "dlib_resnet_v1");  // a folder without this calibration
     ADD_FAILURE();
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kModelMissing);

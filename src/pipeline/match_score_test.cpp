@@ -16,6 +16,8 @@ TEST(MatchScoreTest, HalfAtTheThresholdAndMonotone) {
     previous = s;
   }
   EXPECT_NEAR(MatchScore(0.5f, 0.5f), 0.5f, 1e-6f);
+  // A model on another distance scale (an ArcFace model's ~1.2) reads the same.
+  EXPECT_NEAR(MatchScore(0.84f, 1.2f), MatchScore(0.42f, 0.6f), 1e-6f);
 }
 
 }  // namespace

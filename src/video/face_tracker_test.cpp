@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "embed/dlib_resnet_embedder.h"
+
 namespace facetrace {
 namespace {
 
@@ -10,7 +12,7 @@ Face PersonAt(int person, float x, float quality = 0.5f) {
   Face f;
   f.detection.box = {x, 40, 60, 60};
   f.quality = quality;
-  f.embedding.assign(kEmbeddingDim, 0.0f);
+  f.embedding.assign(DlibResnetEmbedder::kDim, 0.0f);
   f.embedding[static_cast<size_t>(person)] = 1.0f;
   f.embedding[100] = 0.05f * static_cast<float>(static_cast<int>(x) % 3);  // a little noise
   return f;

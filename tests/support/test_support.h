@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+
+#include "core/error.h"
 
 namespace facetrace::testing {
 
@@ -61,5 +64,18 @@ int SpawnFacetrace(const std::vector<std::string>& args);
 
 // Waits for a child started by SpawnFacetrace; returns what RunCommand's exit_code would be.
 int WaitForChild(int pid);
+
+// Runs `call`, which must throw facetrace::Error, and returns that error. Any other exception
+// escapes and fails the test; no exception at all fails it and yields a kInternal error.
+template <typename Call>
+Error ThrownError(Call&& call) {
+  try {
+    call();
+  } catch (const Error& error) {
+    return error;
+  }
+  ADD_FAILURE() << "expected a facetrace::Error";
+  return Error(ErrorCode::kInternal, "nothing was thrown");
+}
 
 }  // namespace facetrace::testing
