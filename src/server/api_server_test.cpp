@@ -451,8 +451,11 @@ TEST_F(ApiServerTest, IdentityLifecycleEnrollSearchAndDelete) {
 
   // Delete: the face leaves the index at once.
   const int64_t faces_before = Json(client()->Get("/v1/health"))["faces"];
+  const fs::path kept = service().db().string() + ".photos";
+  ASSERT_EQ(std::distance(fs::directory_iterator(kept), fs::directory_iterator()), 1);
   r = client()->Delete(path, service().Auth("admin"));
   EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(std::distance(fs::directory_iterator(kept), fs::directory_iterator()), 0);
   EXPECT_EQ(Json(client()->Get("/v1/health"))["faces"], faces_before - 1);
   EXPECT_EQ(client()->Get(path, service().Auth("rob"))->status, 404);
   EXPECT_EQ(client()->Delete(path, service().Auth("admin"))->status, 404);

@@ -194,7 +194,16 @@ void GalleryService::DeleteIdentity(int64_t identity_id) {
   std::unique_lock lock(gallery_mu_);
   const auto identity = gallery_->catalog().GetIdentity(identity_id);
   if (!identity) throw Error(ErrorCode::kNotFound, fmt::format("no identity {}", identity_id));
+  const std::vector<ImageRecord> images = gallery_->catalog().ImagesOfIdentity(identity_id);
   gallery_->RemoveIdentity(identity->name);
+  // Photos uploaded through the API go with the identity; photos enrolled from the analyst's
+  // own folders (`facetrace enroll`) are theirs and stay where they are.
+  for (const ImageRecord& image : images) {
+    const std::filesystem::path path(image.path);
+    if (path.parent_path() != photo_dir_) continue;
+    std::error_code ignored;  // a file already gone is what we want
+    std::filesystem::remove(path, ignored);
+  }
 }
 
 void GalleryService::Read(const std::function<void(const Catalog&)>& read) const {

@@ -83,7 +83,8 @@ class GalleryService {
   EnrollResult Enroll(int64_t identity_id, std::span<const uint8_t> bytes,
                       const std::string& source);
 
-  // Deletes the identity from catalog and index (index saved). Error(kNotFound).
+  // Deletes the identity from catalog and index (index saved), and the photos that were
+  // uploaded for it through Enroll. Error(kNotFound).
   void DeleteIdentity(int64_t identity_id);
 
   // Runs `read` with a catalog connection of its own under the shared lock.
