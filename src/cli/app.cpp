@@ -34,6 +34,9 @@ int Run(int argc, char** argv) {
   RegisterCluster(app, action);
   RegisterVideo(app, action);
   RegisterReembed(app, action);
+  RegisterServe(app, action);
+  RegisterUser(app, action);
+  RegisterAudit(app, action);
 
   try {
     app.parse(argc, argv);

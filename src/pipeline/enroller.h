@@ -58,6 +58,9 @@ struct EnrollOptions {
   double index_save_interval_seconds = 60;  // checkpoint the index during long runs
 };
 
+// The catalog row of a face found by the pipeline, made by the embedder `model_id` names.
+FaceRecord ToFaceRecord(const Face& face, int64_t identity_id, const std::string& model_id);
+
 // `gallery` must be open for the pipeline's embedder (Gallery::Open(db, embedder)); another
 // model is Error(kInvalidArgument) before anything is read.
 EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
