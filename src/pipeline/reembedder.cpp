@@ -18,7 +18,9 @@ using Clock = std::chrono::steady_clock;
 // A new detection counts as the stored face when their boxes overlap at least this much.
 // Detectors differ in box convention (YuNet's boxes are taller than dlib's), not in place.
 constexpr float kSameFaceIou = 0.3f;
-constexpr int kPageSize = 256;
+// Photos per page: the catalog is walked in pages so that memory stays flat, and each page's
+// workers load their models afresh (about a second), so pages are large.
+constexpr int kPageSize = 4096;
 
 struct ImageJob {
   ImageRecord image;
