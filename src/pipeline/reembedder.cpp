@@ -89,26 +89,11 @@ JobResult Process(FacePipeline& pipeline, const ImageJob& job, const std::string
 }
 
 void Count(ReembedSummary& summary, ReembedStatus status) {
-  switch (status) {
-    case ReembedStatus::kReembedded:
-      ++summary.reembedded;
-      break;
-    case ReembedStatus::kAlreadyDone:
-      ++summary.already_done;
-      break;
-    case ReembedStatus::kMissing:
-      ++summary.missing;
-      break;
-    case ReembedStatus::kChanged:
-      ++summary.changed;
-      break;
-    case ReembedStatus::kNoFace:
-      ++summary.no_face;
-      break;
-    case ReembedStatus::kFailed:
-      ++summary.failed;
-      break;
-  }
+  // In the order of ReembedStatus.
+  static constexpr size_t ReembedSummary::*kCounters[] = {
+      &ReembedSummary::reembedded, &ReembedSummary::already_done, &ReembedSummary::missing,
+      &ReembedSummary::changed,    &ReembedSummary::no_face,      &ReembedSummary::failed};
+  ++(summary.*kCounters[static_cast<size_t>(status)]);
 }
 
 }  // namespace
