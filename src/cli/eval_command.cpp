@@ -106,6 +106,7 @@ int RunEvalIdentify(IdentifyEvalArgs args) {
   for (const LabelledSet& s : sets) names.push_back(s.name);
   result.report["sets"] = names;
   result.report["flip_fusion"] = args.common.flip_fusion;
+  result.report["model"] = args.common.Embedder().model_id;
   PrintIdentification(result.report);
   WriteReport(args.output, result.report);
   if (!args.output.plots.empty()) WriteIdentificationCharts(result, args.output.plots);

@@ -18,7 +18,9 @@ using Clock = std::chrono::steady_clock;
 // A new detection counts as the stored face when their boxes overlap at least this much.
 // Detectors differ in box convention (YuNet's boxes are taller than dlib's), not in place.
 constexpr float kSameFaceIou = 0.3f;
-constexpr int kPageSize = 256;
+// Photos per page: the catalog is walked in pages so that memory stays flat, and each page's
+// workers load their models afresh (about a second), so pages are large.
+constexpr int kPageSize = 4096;
 
 struct ImageJob {
   ImageRecord image;
@@ -87,26 +89,11 @@ JobResult Process(FacePipeline& pipeline, const ImageJob& job, const std::string
 }
 
 void Count(ReembedSummary& summary, ReembedStatus status) {
-  switch (status) {
-    case ReembedStatus::kReembedded:
-      ++summary.reembedded;
-      break;
-    case ReembedStatus::kAlreadyDone:
-      ++summary.already_done;
-      break;
-    case ReembedStatus::kMissing:
-      ++summary.missing;
-      break;
-    case ReembedStatus::kChanged:
-      ++summary.changed;
-      break;
-    case ReembedStatus::kNoFace:
-      ++summary.no_face;
-      break;
-    case ReembedStatus::kFailed:
-      ++summary.failed;
-      break;
-  }
+  // In the order of ReembedStatus.
+  static constexpr size_t ReembedSummary::*kCounters[] = {
+      &ReembedSummary::reembedded, &ReembedSummary::already_done, &ReembedSummary::missing,
+      &ReembedSummary::changed,    &ReembedSummary::no_face,      &ReembedSummary::failed};
+  ++(summary.*kCounters[static_cast<size_t>(status)]);
 }
 
 }  // namespace
