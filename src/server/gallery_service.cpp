@@ -17,26 +17,32 @@ namespace facetrace {
 
 namespace {
 
-std::string_view ImageExtension(ImageFormat format) {
+// How a stored photo of each format is named and served.
+struct FormatNames {
+  std::string_view extension;
+  std::string_view content_type;
+};
+
+FormatNames NamesOf(ImageFormat format) {
   switch (format) {
     case ImageFormat::kJpeg:
-      return ".jpg";
+      return {".jpg", "image/jpeg"};
     case ImageFormat::kPng:
-      return ".png";
+      return {".png", "image/png"};
     case ImageFormat::kWebp:
-      return ".webp";
+      return {".webp", "image/webp"};
     case ImageFormat::kBmp:
-      return ".bmp";
+      return {".bmp", "image/bmp"};
     case ImageFormat::kTiff:
-      return ".tif";
+      return {".tif", "image/tiff"};
     case ImageFormat::kPnm:
-      return ".pnm";
+      return {".pnm", "image/x-portable-anymap"};
     case ImageFormat::kGif:
-      return ".gif";
+      return {".gif", "image/gif"};
     case ImageFormat::kUnknown:
       break;
   }
-  return ".bin";
+  return {".bin", "application/octet-stream"};
 }
 
 // identify --json's face and candidate objects (result_json.h), reshaped for the API.
@@ -66,25 +72,7 @@ const Face& MainFace(const AnalyzedPhoto& photo, const std::string& name) {
 }  // namespace
 
 std::string ImageContentType(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::kJpeg:
-      return "image/jpeg";
-    case ImageFormat::kPng:
-      return "image/png";
-    case ImageFormat::kWebp:
-      return "image/webp";
-    case ImageFormat::kBmp:
-      return "image/bmp";
-    case ImageFormat::kTiff:
-      return "image/tiff";
-    case ImageFormat::kPnm:
-      return "image/x-portable-anymap";
-    case ImageFormat::kGif:
-      return "image/gif";
-    case ImageFormat::kUnknown:
-      break;
-  }
-  return "application/octet-stream";
+  return std::string(NamesOf(format).content_type);
 }
 
 GalleryService::GalleryService(const GalleryServiceOptions& options)
@@ -163,7 +151,7 @@ EnrollResult GalleryService::Enroll(int64_t identity_id, std::span<const uint8_t
   // Named by content: the same bytes always land on the same file, and no name from the
   // request ever reaches the file system.
   const std::filesystem::path file =
-      photo_dir_ / (photo.sha256 + std::string(ImageExtension(photo.header.format)));
+      photo_dir_ / (photo.sha256 + std::string(NamesOf(photo.header.format).extension));
   std::filesystem::create_directories(photo_dir_);
   WriteFileAtomically(file, [&](std::FILE* out) {
     if (std::fwrite(bytes.data(), 1, bytes.size(), out) != bytes.size()) {

@@ -7,6 +7,7 @@
 
 #include "server/api_error.h"
 #include "server/case_report.h"
+#include "server/gallery_service.h"
 #include "server/metrics.h"
 #include "server/object_pool.h"
 #include "server/openapi.h"
@@ -177,6 +178,13 @@ TEST(UiAssetsTest, EmbedsTheUiFolderAndNothingElse) {
   EXPECT_FALSE(FindUiFile("/etc/passwd"));
   EXPECT_FALSE(FindUiFile("%2e%2e/index.html"));
   EXPECT_FALSE(FindUiFile(""));
+}
+
+TEST(GalleryServiceTest, ContentTypesOfStoredPhotos) {
+  EXPECT_EQ(ImageContentType(ImageFormat::kJpeg), "image/jpeg");
+  EXPECT_EQ(ImageContentType(ImageFormat::kPng), "image/png");
+  EXPECT_EQ(ImageContentType(ImageFormat::kGif), "image/gif");
+  EXPECT_EQ(ImageContentType(ImageFormat::kUnknown), "application/octet-stream");
 }
 
 TEST(ObjectPoolTest, ReusesReturnedObjectsAndMakesMoreWhenAllAreOut) {
