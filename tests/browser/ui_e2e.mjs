@@ -1,0 +1,405 @@
+// End-to-end test of the browser UI in a real browser (Playwright driving Debian's chromium,
+// headless) against the real `facetrace serve`:
+//   sign in -> create case -> upload photo -> faces outlined + candidates -> propose ->
+//   confirm by reviewer 1 -> awaiting second review -> confirm by reviewer 2 -> confirmed ->
+//   export report (HTML and JSON); plus "no match", an API error shown from its error body,
+//   identity page and audit log. Asserts on the DOM; screenshots go to OUT/screenshots/.
+//
+//   node tests/browser/ui_e2e.mjs --facetrace build/facetrace --datasets ../shared/datasets --out build/browser
+//
+// The gallery is enrolled from real photos read in place from the datasets (never copied).
+// Users are created with `facetrace user add`. Registered in ctest by tests/browser/CMakeLists.txt.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: args } = parseArgs({
+  options: {
+    facetrace: { type: 'string' },
+    datasets: { type: 'string' },
+    out: { type: 'string' },
+    chromium: { type: 'string', default: process.env.FACETRACE_CHROMIUM || '/usr/bin/chromium' },
+    headed: { type: 'boolean', default: false },
+    // Development only: drive a server that is already running, with these tokens
+    // (analyst=..,reviewer1=..,reviewer2=..,auditor=..), instead of starting facetrace.
+    'server-url': { type: 'string' },
+    tokens: { type: 'string' },
+  },
+});
+const external = args['server-url'];
+for (const required of external ? ['datasets', 'out'] : ['facetrace', 'datasets', 'out']) {
+  if (!args[required]) fail(`missing --${required}`);
+}
+
+function fail(message) {
+  console.error(`ui_e2e: ${message}`);
+  process.exit(1);
+}
+
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (error) {
+  fail(`cannot load playwright-core (${error.message}); run scripts/setup (npm ci in tests/browser)`);
+}
+if (!fs.existsSync(args.chromium)) fail(`no browser at ${args.chromium}; run scripts/setup (apt chromium)`);
+if (!external && !fs.existsSync(args.facetrace)) fail(`no facetrace binary at ${args.facetrace}`);
+
+const out = path.resolve(args.out);
+const work = path.join(out, 'work');
+const shots = path.join(out, 'screenshots');
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+fs.mkdirSync(shots, { recursive: true });
+
+const photo = (rel) => {
+  const file = path.join(path.resolve(args.datasets), rel);
+  if (!fs.existsSync(file)) fail(`dataset photo missing: ${file}`);
+  return file;
+};
+
+function facetrace(...argv) {
+  const run = spawnSync(args.facetrace, argv, { encoding: 'utf8' });
+  if (run.status !== 0) fail(`facetrace ${argv.join(' ')} exited ${run.status}: ${run.stderr}${run.stdout}`);
+  return run.stdout;
+}
+
+// ---- the gallery: real photos, with metadata and a source per photo ----
+const GALLERY = [
+  ['Barack Obama', 'face_recognition/obama/obama.jpg', 'Washington'],
+  ['Barack Obama', 'face_recognition/obama/obama1.jpg', 'Washington'],
+  ['Joe Biden', 'face_recognition/biden/biden.jpg', 'Wilmington'],
+  ['Kit Harington', 'face_recognition/kit_harington/john1.jpeg', 'London'],
+  ['Rose Leslie', 'face_recognition/rose_leslie/img1.jpg', 'Aberdeen'],
+  ['Alex Lacamoire', 'face_recognition/alex_lacamoire/img1.jpg', 'New York'],
+  ['Lin-Manuel Miranda', 'face_recognition/lin_manuel_miranda/lin-manuel-miranda.png', 'New York'],
+];
+const QUERY = photo('face_recognition/obama/obama2.jpg');  // another photo of an enrolled person
+const STRANGER = photo('deepface/id_img1/img1.jpg');       // someone not in the gallery
+
+const db = path.join(work, 'gallery.db');
+const manifest = path.join(work, 'gallery.csv');
+fs.writeFileSync(manifest, ['identity,image,source,place,notes',
+  ...GALLERY.map(([name, rel, place]) => `${name},${photo(rel)},face_recognition examples (${path.basename(rel)}),${place},browser test gallery`),
+].join('\n') + '\n');
+if (!external) facetrace('enroll', '--db', db, '--manifest', manifest);
+
+// `facetrace user add` prints the token once; it is the longest word of its output.
+function addUser(name, role) {
+  const printed = facetrace('user', 'add', name, '--role', role, '--db', db);
+  const token = printed.split(/\s+/).filter((w) => /^[A-Za-z0-9_\-.~+/=]{16,}$/.test(w)).sort((a, b) => b.length - a.length)[0];
+  if (!token) fail(`no token in the output of user add ${name}: ${printed}`);
+  return token;
+}
+const tokens = external
+  ? Object.fromEntries((args.tokens || '').split(',').map((kv) => kv.split('=')))
+  : {
+    analyst: addUser('alice', 'analyst'),
+    reviewer1: addUser('bob', 'reviewer'),
+    reviewer2: addUser('carol', 'reviewer'),
+    auditor: addUser('dan', 'auditor'),
+  };
+
+// ---- the server, on a free loopback port ----
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => resolve(port)); });
+  });
+}
+const port = external ? null : await freePort();
+const base = external ? external.replace(/\/$/, '') : `http://127.0.0.1:${port}`;
+const serverLog = fs.openSync(path.join(out, 'server.log'), 'w');
+const server = external ? null : spawn(args.facetrace, ['serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'],
+  { stdio: ['ignore', serverLog, serverLog] });
+let serverExit = null;
+if (server) server.on('exit', (code, signal) => { serverExit = code ?? signal; });
+
+async function waitForHealth() {
+  for (let i = 0; i < 300; i++) {
+    if (serverExit !== null) break;
+    try {
+      const r = await fetch(`${base}/v1/health`);
+      if (r.ok) return r.json();
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`facetrace serve did not become healthy (exit: ${serverExit}); see ${path.join(out, 'server.log')}`);
+}
+
+let browser;
+let page;
+async function shutdown() {
+  if (browser) await browser.close().catch(() => {});
+  if (server && serverExit === null) server.kill('SIGTERM');
+}
+
+// ---- the steps ----
+const steps = [];
+const step = (name, fn) => steps.push([name, fn]);
+const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+
+async function signIn(token, expectedUser) {
+  await page.goto(`${base}/#/signin`);
+  const signOut = page.locator('#sign-out');
+  if (await signOut.isVisible()) await signOut.click();
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#signed-in-as').filter({ hasText: expectedUser }).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
+}
+
+// Drops a file on the drop zone the way a browser does (a DataTransfer carrying a File).
+async function dropFile(file, name, type) {
+  const bytes = fs.readFileSync(file).toString('base64');
+  const transfer = await page.evaluateHandle(([b64, fileName, mime]) => {
+    const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([raw], fileName, { type: mime }));
+    return dt;
+  }, [bytes, name, type]);
+  await page.dispatchEvent('#dropzone', 'dragover', { dataTransfer: transfer });
+  await page.dispatchEvent('#dropzone', 'drop', { dataTransfer: transfer });
+}
+
+let caseUrl;
+let searchUrl;
+const CASE_TITLE = 'Browser test case 17';
+
+step('health and UI served by the binary', async () => {
+  const health = await waitForHealth();
+  assert.equal(health.status, 'ok');
+  assert.ok(health.faces >= GALLERY.length, `health.faces ${health.faces}`);
+  const index = await fetch(`${base}/`);
+  assert.equal(index.status, 200);
+  assert.match(await index.text(), /<script type="module" src="\/ui\/app.js">/);
+  const script = await fetch(`${base}/ui/app.js`);
+  assert.equal(script.status, 200);
+  assert.match(script.headers.get('content-type') || '', /javascript/, 'ES modules need a JavaScript MIME type');
+});
+
+step('a wrong token is refused with the server message', async () => {
+  await page.goto(`${base}/`);
+  await page.getByRole('heading', { name: 'Sign in to facetrace' }).waitFor();
+  await shot('01-sign-in');
+  await page.getByLabel('API token').fill('not-a-real-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const alert = page.locator('.notice.error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Error 401/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('facetrace.token')), null);
+});
+
+step('analyst signs in and creates a case', async () => {
+  await signIn(tokens.analyst, 'alice (analyst)');
+  await page.getByLabel('Title').fill(CASE_TITLE);
+  await page.getByLabel('Description').fill('Unknown person photographed at a checkpoint.');
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await page.getByRole('heading', { level: 1, name: CASE_TITLE }).waitFor();
+  caseUrl = page.url();
+  assert.match(caseUrl, /#\/cases\/\d+$/);
+  await page.locator('a', { hasText: 'Cases' }).first().click();
+  await page.locator('#case-list').getByRole('link', { name: CASE_TITLE }).waitFor();
+  await shot('02-cases');
+});
+
+step('case and purpose are required before a search', async () => {
+  await page.goto(`${caseUrl}`);
+  await page.getByRole('link', { name: 'New search in this case' }).click();
+  await page.getByRole('heading', { name: 'New search' }).waitFor();
+  assert.notEqual(await page.getByLabel('Case').inputValue(), '', 'the case is preselected');
+  await page.locator('#search-photo').setInputFiles(QUERY);
+  await page.getByRole('button', { name: 'Search the gallery' }).click();
+  const info = page.locator('.notice.info');
+  await info.waitFor();
+  assert.match(await info.textContent(), /a purpose/);
+});
+
+step('a file that is not an image gets the API error message', async () => {
+  const notImage = path.join(work, 'notes.jpg');
+  fs.writeFileSync(notImage, 'these are notes, not a photo\n');
+  await page.getByLabel('Purpose of this search').fill('Identify the person in checkpoint photo 3');
+  await dropFile(notImage, 'notes.jpg', 'image/jpeg');
+  await page.getByRole('button', { name: 'Search the gallery' }).click();
+  const alert = page.locator('.notice.error');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  assert.match(text, /Error (400|415)/, text);
+  assert.ok((await alert.locator('.message').textContent()).length > 0, 'shows the server message');
+});
+
+step('upload by file picker: faces outlined, candidates side by side', async () => {
+  await page.locator('#search-photo').setInputFiles(QUERY);
+  await page.locator('.preview img').waitFor();
+  await shot('03-new-search');
+  await page.getByRole('button', { name: 'Search the gallery' }).click();
+  await page.waitForURL(/#\/searches\/\d+$/, { waitUntil: 'commit' });
+  searchUrl = page.url();
+  await page.locator('.face-box').first().waitFor();
+  assert.equal(await page.locator('.face-box').count(), await page.locator('section.face').count());
+  const face = page.locator('section.face').first();
+  assert.equal(await face.getAttribute('data-face-index'), '0');
+  assert.match(await face.locator('.face-status').textContent(), /Possible match/);
+  const cards = face.locator('article.candidate');
+  assert.ok(await cards.count() >= 2, 'several candidates');
+  const first = cards.first();
+  assert.equal(await first.locator('h4').textContent(), 'Barack Obama');
+  assert.equal(await first.locator('.marker').textContent(), 'Possible match');
+  assert.match(await first.locator('.fmr').textContent(), /× 10⁻\d/);
+  assert.match(await first.locator('.distance').textContent(), /^0\.\d{3}$/);
+  assert.match(await first.locator('dl.metadata').textContent(), /Washington/);
+  assert.match(await first.locator('.source').textContent(), /face_recognition examples/);
+  // A stranger further down is marked outside the policy, not as a match.
+  assert.equal(await cards.last().locator('.marker').textContent(), 'Outside policy');
+  // Both chips of every card have loaded real image bytes.
+  await page.waitForFunction(() => [...document.querySelectorAll('img.chip, img.photo')].every((i) => i.dataset.state === 'loaded'));
+  const sizes = await page.locator('img.chip').evaluateAll((imgs) => imgs.map((i) => i.naturalWidth));
+  assert.ok(sizes.every((w) => w > 0), `chip widths ${sizes}`);
+  // The outline sits inside the photo.
+  const frame = await page.locator('.photo-frame').boundingBox();
+  const box = await page.locator('.face-box').first().boundingBox();
+  assert.ok(box.x >= frame.x - 1 && box.y >= frame.y - 1 && box.x + box.width <= frame.x + frame.width + 1, 'outline inside photo');
+  assert.match(await page.locator('.notice.caution').textContent(), /candidates, not identifications/);
+  await shot('04-candidates');
+});
+
+step('analyst proposes the top candidate', async () => {
+  const first = page.locator('section.face').first().locator('article.candidate').first();
+  await first.getByRole('button', { name: 'Propose this candidate…' }).click();
+  await first.getByLabel('Why this candidate').fill('Same ear shape and hairline; mole under the left eye.');
+  await first.getByRole('button', { name: 'Propose for review' }).click();
+  const status = page.locator('section.face').first().locator('article.candidate').first().locator('.proposal .status');
+  await status.waitFor();
+  assert.equal(await status.getAttribute('data-status'), 'proposed');
+  assert.equal(await status.textContent(), 'Proposed: awaiting first review');
+  // An analyst cannot review.
+  assert.equal(await page.getByRole('button', { name: 'Confirm' }).count(), 0);
+});
+
+step('drag and drop a stranger: no match', async () => {
+  await page.goto(`${caseUrl}`);
+  await page.getByRole('link', { name: 'New search in this case' }).click();
+  await page.getByLabel('Purpose of this search').fill('Identify the person in checkpoint photo 4');
+  await dropFile(STRANGER, 'checkpoint-4.jpg', 'image/jpeg');
+  await page.locator('.preview img').waitFor();
+  await page.getByRole('button', { name: 'Search the gallery' }).click();
+  await page.waitForURL(/#\/searches\/\d+$/, { waitUntil: 'commit' });
+  assert.notEqual(page.url(), searchUrl);
+  const status = page.locator('section.face').first().locator('.face-status');
+  await status.waitFor();
+  assert.equal(await status.getAttribute('data-match'), 'false');
+  assert.match(await status.textContent(), /No match/);
+  assert.equal(await page.locator('.marker.possible-match').count(), 0);
+  await shot('05-no-match');
+});
+
+async function review(token, who, comment, expectedStatus) {
+  await signIn(token, who);
+  await page.goto(caseUrl);
+  const proposal = page.locator('#case-proposals section.proposal').first();
+  await proposal.waitFor();
+  await proposal.getByLabel('Your review comment').fill(comment);
+  await proposal.getByRole('button', { name: 'Confirm' }).click();
+  await page.locator(`#case-proposals section.proposal[data-status="${expectedStatus}"]`).waitFor();
+  // A reviewer who has decided is not offered the form again.
+  assert.equal(await page.locator('#case-proposals section.proposal').first().getByRole('button', { name: 'Confirm' }).count(), 0);
+}
+
+step('reviewer 1 confirms: awaiting second review', async () => {
+  await review(tokens.reviewer1, 'bob (reviewer)', 'Ear and hairline agree; chin shape consistent.', 'awaiting_second_review');
+  const proposal = page.locator('#case-proposals section.proposal').first();
+  assert.equal(await proposal.locator('.status').textContent(), 'Awaiting second review');
+  assert.match(await proposal.locator('.decisions').textContent(), /Confirmed by bob/);
+  await shot('06-awaiting-second-review');
+});
+
+step('reviewer 2 confirms on the search page: confirmed', async () => {
+  await signIn(tokens.reviewer2, 'carol (reviewer)');
+  await page.goto(searchUrl);
+  const proposal = page.locator('article.candidate section.proposal').first();
+  await proposal.waitFor();
+  await proposal.getByLabel('Your review comment').fill('Independent comparison: consistent features, no contradiction.');
+  await proposal.getByRole('button', { name: 'Confirm' }).click();
+  const confirmed = page.locator('article.candidate section.proposal[data-status="confirmed"]');
+  await confirmed.waitFor();
+  assert.equal(await confirmed.locator('.status').textContent(), 'Confirmed by two reviewers');
+  assert.equal(await confirmed.locator('.decisions li').count(), 2);
+  await page.locator('article.candidate').first().scrollIntoViewIfNeeded();
+  await shot('07-confirmed');
+});
+
+step('export the case report (HTML and JSON)', async () => {
+  await page.goto(caseUrl);
+  await page.locator('#case-proposals section.proposal[data-status="confirmed"]').waitFor();
+  assert.equal(await page.locator('#case-searches tbody tr').count(), 2);
+  await shot('08-case');
+  const [html] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report (HTML)' }).click()]);
+  const htmlFile = path.join(out, 'report.html');
+  await html.saveAs(htmlFile);
+  const report = fs.readFileSync(htmlFile, 'utf8');
+  assert.match(report, /<html/i);
+  assert.ok(report.includes(CASE_TITLE), 'the HTML report names the case');
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report (JSON)' }).click()]);
+  const jsonFile = path.join(out, 'report.json');
+  await json.saveAs(jsonFile);
+  const body = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  assert.ok(JSON.stringify(body).includes(CASE_TITLE), 'the JSON report names the case');
+  assert.ok(JSON.stringify(body).includes('confirmed'), 'the JSON report holds the confirmed proposal');
+});
+
+step('identity page shows all its photos', async () => {
+  await page.getByRole('link', { name: 'Identities' }).click();
+  await page.locator('#identity-list').getByRole('link', { name: 'Barack Obama' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Barack Obama' }).waitFor();
+  const photos = page.locator('#identity-photos figure');
+  assert.equal(await photos.count(), 2);
+  await page.waitForFunction(() => [...document.querySelectorAll('#identity-photos img.photo')].every((i) => i.dataset.state === 'loaded'));
+  await page.locator('#identity-photos .face-box').first().waitFor();
+  assert.match(await photos.first().locator('figcaption').textContent(), /face_recognition examples/);
+  await shot('09-identity');
+});
+
+step('auditor sees the searches in the audit log', async () => {
+  await signIn(tokens.auditor, 'dan (auditor)');
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.locator('#audit-list').waitFor();
+  const text = await page.locator('#audit-list').textContent();
+  assert.ok(text.includes('checkpoint photo 3'), 'the search purpose is in the audit log');
+});
+
+browser = await chromium.launch({ executablePath: args.chromium, headless: !args.headed,
+  args: ['--no-sandbox', '--disable-dev-shm-usage', '--font-render-hinting=none'] });
+const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+page = await context.newPage();
+page.setDefaultTimeout(20_000);
+const consoleErrors = [];
+page.on('pageerror', (error) => consoleErrors.push(String(error)));
+
+let failed = 0;
+for (const [name, fn] of steps) {
+  const started = Date.now();
+  try {
+    await fn();
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL ${name}\n${error.stack || error}`);
+    await page.screenshot({ path: path.join(shots, 'failure.png'), fullPage: true }).catch(() => {});
+    break;  // later steps depend on this one
+  }
+}
+if (consoleErrors.length) {
+  failed++;
+  console.log(`FAIL uncaught errors in the page:\n${consoleErrors.join('\n')}`);
+}
+await shutdown();
+if (failed) {
+  const log = fs.readFileSync(path.join(out, 'server.log'), 'utf8');
+  console.log(`--- server log (last 3000 chars) ---\n${log.slice(-3000)}`);
+  process.exit(1);
+}
+console.log(`ui_e2e: all ${steps.length} steps passed; screenshots in ${shots}`);
