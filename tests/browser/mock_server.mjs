@@ -9,9 +9,11 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/server/ui');
 const ds = '/work/shared/datasets/face_recognition';
 const users = { analyst: ['alice', 'analyst'], rev1: ['bob', 'reviewer'], rev2: ['carol', 'reviewer'], audit: ['dan', 'auditor'] };
-const identities = fs.readdirSync(ds).sort().map((name, i) => ({ id: i + 1, name,
-  metadata: { source: `https://github.com/ageitgey/face_recognition/${name}`, place: 'Somewhere', notes: 'mock' },
-  files: fs.readdirSync(path.join(ds, name)).map((f) => path.join(ds, name, f)) }));
+const names = { obama: 'Barack Obama', biden: 'Joe Biden', kit_harington: 'Kit Harington', rose_leslie: 'Rose Leslie',
+  alex_lacamoire: 'Alex Lacamoire', lin_manuel_miranda: 'Lin-Manuel Miranda' };
+const identities = Object.keys(names).map((dir, i) => ({ id: i + 1, name: names[dir], dir,
+  metadata: { source: 'face_recognition examples (mock)', place: 'Washington', notes: 'mock' },
+  files: fs.readdirSync(path.join(ds, dir)).map((f) => path.join(ds, dir, f)) }));
 const cases = []; const searches = []; const proposals = [];
 const now = () => new Date().toISOString();
 const types = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.png': 'image/png' };
@@ -53,18 +55,19 @@ http.createServer(async (req, res) => {
   }
   if ((m = p.match(/^\/v1\/cases\/(\d+)\/report$/))) {
     const c = cases[m[1] - 1];
-    return url.searchParams.get('format') === 'html' ? send(res, 200, `<html><body><h1>${c.title}</h1></body></html>`, 'text/html') : send(res, 200, { case: c });
+    return url.searchParams.get('format') === 'html' ? send(res, 200, `<html><body><h1>${c.title}</h1></body></html>`, 'text/html') : send(res, 200, { case: c, proposals });
   }
   if (p === '/v1/search') {
     const photo = body.get('photo');
     if (!body.get('purpose')) return err(res, 400, 'kInvalidArgument', 'purpose is required');
     const bytes = Buffer.from(await photo.arrayBuffer());
     if (bytes[0] !== 0xff && bytes[0] !== 0x89) return err(res, 415, 'kUnsupportedImage', `${photo.name}: not an image`);
+    const stranger = photo.name.includes('checkpoint-4');
     const s = { search_id: searches.length + 1, case_id: Number(body.get('case_id')), purpose: body.get('purpose'), user: name, created_at: now(),
       width: 640, height: 480, bytes, type: photo.type,
-      faces: [{ index: 0, box: { x: 250, y: 120, width: 140, height: 160 }, quality: 0.8, match: true,
+      faces: [{ index: 0, box: { x: 250, y: 120, width: 140, height: 160 }, quality: 0.8, match: !stranger,
         candidates: identities.slice(0, 5).map((id, i) => ({ rank: i + 1, identity_id: id.id, name: id.name, metadata: id.metadata,
-          face_id: id.id * 10, image_id: id.id * 10, distance: 0.38 + i * 0.07, false_match_rate: 2e-5 * 10 ** i, possible_match: i < 2 })) }] };
+          face_id: id.id * 10, image_id: id.id * 10, distance: 0.38 + i * 0.07, false_match_rate: 2e-5 * 10 ** i, possible_match: !stranger && i < 1 })) }] };
     searches.push(s); const { bytes: _b, ...out } = s; return send(res, 200, out);
   }
   if ((m = p.match(/^\/v1\/searches\/(\d+)$/))) {
@@ -75,12 +78,13 @@ http.createServer(async (req, res) => {
   if (p === '/v1/identities') return send(res, 200, { identities: identities.map((i) => ({ id: i.id, name: i.name, metadata: i.metadata, photos: i.files.length, faces: i.files.length })), total: identities.length });
   if ((m = p.match(/^\/v1\/identities\/(\d+)$/))) {
     const i = identities[m[1] - 1];
-    return send(res, 200, { id: i.id, name: i.name, metadata: i.metadata, photos: [{ image_id: i.id * 10, source: i.metadata.source, added_at: now(), faces: [{ face_id: i.id * 10, box: { x: 20, y: 20, width: 80, height: 80 } }] }] });
+    return send(res, 200, { id: i.id, name: i.name, metadata: i.metadata, photos: i.files.slice(0, 2).map(() => ({ image_id: i.id * 10, source: i.metadata.source, added_at: now(), faces: [{ face_id: i.id * 10, box: { x: 20, y: 20, width: 80, height: 80 } }] })) });
   }
   if (p === '/v1/proposals') {
     const x = { id: proposals.length + 1, search_id: body.search_id, face_index: body.face_index, identity_id: body.identity_id, comment: body.comment, proposed_by: name, created_at: now(), status: 'proposed', decisions: [] };
     proposals.push(x); return send(res, 201, x);
   }
+  if (p === '/v1/audit') return send(res, 200, { entries: searches.map((x, i) => ({ seq: i + 1, time: x.created_at, user: x.user, action: 'search', case_id: x.case_id, purpose: x.purpose, photo_sha256: 'ab'.repeat(32), result_ids: [1, 2] })), total: searches.length });
   if ((m = p.match(/^\/v1\/proposals\/(\d+)\/decisions$/))) {
     const x = proposals[m[1] - 1];
     if (role !== 'reviewer') return err(res, 403, 'kPermissionDenied', 'reviewers only');
