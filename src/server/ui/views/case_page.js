@@ -3,6 +3,7 @@
 import { h } from '../dom.js';
 import { fetchBlob, get } from '../api.js';
 import { dateTime, plural } from '../format.js';
+import { apiImage } from '../image.js';
 import { messageSlot } from '../notice.js';
 import { canSearch } from '../session.js';
 import { proposalView } from './proposal.js';
@@ -47,14 +48,23 @@ export async function render({ params, rerender }) {
   const c = await get(`/v1/cases/${id}`);
   const searches = c.searches || [];
   const proposals = c.proposals || [];
-  const candidateName = (p) => {
-    for (const s of searches) {
-      if (searchIdOf(s) !== p.search_id) continue;
-      const face = (s.faces || [])[p.face_index];
-      const cand = face && (face.candidates || []).find((x) => x.identity_id === p.identity_id);
-      if (cand) return cand.name;
-    }
-    return p.identity_name || p.name || `identity ${p.identity_id}`;
+  // The candidate a proposal names, found in its search (for the name and gallery face).
+  const candidateOf = (p) => {
+    const s = searches.find((x) => searchIdOf(x) === p.search_id);
+    const face = s && (s.faces || [])[p.face_index];
+    return (face && (face.candidates || []).find((x) => x.identity_id === p.identity_id)) || null;
+  };
+  const proposalHeading = (p) => {
+    const cand = candidateOf(p);
+    const name = (cand && cand.name) || p.identity_name || p.name || `identity ${p.identity_id}`;
+    return h('div', { class: 'proposal-title' },
+      h('div', { class: 'pair small' },
+        apiImage(`/v1/searches/${p.search_id}/faces/${p.face_index}/chip`, `Query face ${p.face_index + 1}`, { class: 'chip' }),
+        cand ? apiImage(`/v1/faces/${cand.face_id}/chip`, `Gallery face of ${name}`, { class: 'chip' }) : null),
+      h('span', {},
+        h('strong', {}, h('a', { href: `#/identities/${p.identity_id}` }, name)), ' for face ', String(p.face_index + 1), ' of ',
+        h('a', { href: `#/searches/${p.search_id}?face=${p.face_index}` }, `search #${p.search_id}`),
+        h('br'), h('a', { href: `#/searches/${p.search_id}?face=${p.face_index}` }, 'Compare all candidates side by side'), ' '));
   };
   return h('div', { class: 'case-page', dataset: { caseId: id } },
     h('p', { class: 'crumbs' }, h('a', { href: '#/cases' }, 'Cases'), ' / ', `Case ${id}`),
@@ -80,9 +90,7 @@ export async function render({ params, rerender }) {
     proposals.length
       ? h('div', { id: 'case-proposals', class: 'proposals' }, proposals.map((p) => proposalView(p, {
         onchange: rerender,
-        heading: h('span', {},
-          h('strong', {}, candidateName(p)), ' for face ', String(p.face_index + 1), ' of ',
-          h('a', { href: `#/searches/${p.search_id}?face=${p.face_index}` }, `search #${p.search_id}`), ' '),
+        heading: proposalHeading(p),
       })))
       : h('p', { class: 'muted', id: 'case-proposals' }, 'Nothing proposed yet.'));
 }
