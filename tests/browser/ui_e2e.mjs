@@ -166,6 +166,17 @@ async function dropFile(file, name, type) {
   await page.dispatchEvent('#dropzone', 'drop', { dataTransfer: transfer });
 }
 
+// Every form control has a label a screen reader announces, and every image has alt text.
+async function assertAccessible(screen) {
+  const unlabelled = await page.evaluate(() => [
+    ...[...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).map((el) => `control #${el.id || el.name}`),
+    ...[...document.querySelectorAll('img')].filter((img) => !img.getAttribute('alt')).map((img) => `img ${img.src}`),
+    ...[...document.querySelectorAll('button')].filter((b) => !b.textContent.trim() && !b.getAttribute('aria-label')).map(() => 'button without a name'),
+  ]);
+  assert.deepEqual(unlabelled, [], `${screen}: unlabelled elements`);
+}
+
 let caseUrl;
 let searchUrl;
 const CASE_TITLE = 'Browser test case 17';
@@ -185,6 +196,7 @@ step('health and UI served by the binary', async () => {
 step('a wrong token is refused with the server message', async () => {
   await page.goto(`${base}/`);
   await page.getByRole('heading', { name: 'Sign in to facetrace' }).waitFor();
+  await assertAccessible('sign in');
   await shot('01-sign-in');
   await page.getByLabel('API token').fill('not-a-real-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -204,6 +216,7 @@ step('analyst signs in and creates a case', async () => {
   assert.match(caseUrl, /#\/cases\/\d+$/);
   await page.locator('a', { hasText: 'Cases' }).first().click();
   await page.locator('#case-list').getByRole('link', { name: CASE_TITLE }).waitFor();
+  await assertAccessible('cases');
   await shot('02-cases');
 });
 
@@ -235,6 +248,7 @@ step('a file that is not an image gets the API error message', async () => {
 step('upload by file picker: faces outlined, candidates side by side', async () => {
   await page.locator('#search-photo').setInputFiles(QUERY);
   await page.locator('.preview img').waitFor();
+  await assertAccessible('new search');
   await shot('03-new-search');
   await page.getByRole('button', { name: 'Search the gallery' }).click();
   await page.waitForURL(/#\/searches\/\d+$/, { waitUntil: 'commit' });
@@ -264,6 +278,12 @@ step('upload by file picker: faces outlined, candidates side by side', async () 
   const box = await page.locator('.face-box').first().boundingBox();
   assert.ok(box.x >= frame.x - 1 && box.y >= frame.y - 1 && box.x + box.width <= frame.x + frame.width + 1, 'outline inside photo');
   assert.match(await page.locator('.notice.caution').textContent(), /candidates, not identifications/);
+  await assertAccessible('search result');
+  // Keyboard: a face outline is a button that takes the focus to that face's candidates.
+  await page.locator('.face-box').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'face-0');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot('04-candidates');
 });
 
@@ -360,6 +380,7 @@ step('identity page shows all its photos', async () => {
   await page.waitForFunction(() => [...document.querySelectorAll('#identity-photos img.photo')].every((i) => i.dataset.state === 'loaded'));
   await page.locator('#identity-photos .face-box').first().waitFor();
   assert.match(await photos.first().locator('figcaption').textContent(), /face_recognition examples/);
+  await assertAccessible('identity');
   await shot('09-identity');
 });
 

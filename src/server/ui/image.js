@@ -33,7 +33,8 @@ export function photoWithFaces(path, alt, faces, width, height) {
     if (!w || !h_) return;
     layer.replaceChildren();
     faces.forEach((face, i) => {
-      const { x, y, width: bw, height: bh } = face.box;
+      // The contract's {x, y, width, height}; the CLI's JSON writes [x, y, w, h].
+      const [x, y, bw, bh] = Array.isArray(face.box) ? face.box : [face.box.x, face.box.y, face.box.width, face.box.height];
       const style = {
         left: `${(100 * x) / w}%`, top: `${(100 * y) / h_}%`,
         width: `${(100 * bw) / w}%`, height: `${(100 * bh) / h_}%`,

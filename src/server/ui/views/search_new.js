@@ -41,8 +41,8 @@ export async function render({ query, navigate }) {
   // The input is emptied once read, so choosing the same file again still fires 'change'.
   fileInput.addEventListener('change', () => { choose(fileInput.files[0]); fileInput.value = ''; });
 
-  const drop = h('label', { for: 'search-photo', class: 'dropzone', id: 'dropzone' },
-    h('strong', {}, 'Drop a photo here'), h('span', {}, ' or press to choose a file'),
+  const drop = h('label', { for: 'search-photo', class: 'dropzone', id: 'dropzone' }, fileInput,
+    h('strong', {}, 'Drop a photo here'), h('span', {}, ' or choose a file (click, or Tab here and press Space)'),
     h('span', { class: 'hint' }, 'JPEG, PNG, GIF, BMP, WebP or TIFF.'));
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
@@ -65,7 +65,7 @@ export async function render({ query, navigate }) {
         h('div', { class: 'grid-2' },
           h('div', {}, h('label', { for: 'search-top-k' }, 'Candidates per face'), topK),
           h('div', {}, h('label', { for: 'search-rate' }, 'Possible match when the false-match rate is at most'), rate))),
-      h('div', {}, h('span', { class: 'label' }, 'Photo'), fileInput, drop, preview)),
+      h('div', {}, h('span', { class: 'label' }, 'Photo'), drop, preview)),
     h('div', { class: 'actions' }, submit),
     slot);
 
