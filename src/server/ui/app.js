@@ -42,7 +42,9 @@ function navigate(hash) {
 
 function renderHeader() {
   const user = me();
-  const link = (href, text) => h('a', { href, 'aria-current': location.hash.startsWith(href) ? 'page' : null }, text);
+  const { path } = parseHash();
+  const current = (href) => path === href.slice(1) || path.startsWith(`${href.slice(1)}/`);
+  const link = (href, text) => h('a', { href, 'aria-current': current(href) ? 'page' : null }, text);
   replaceChildren(nav, user ? [
     link('#/cases', 'Cases'),
     canSearch() ? link('#/search', 'New search') : null,

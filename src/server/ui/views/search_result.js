@@ -117,6 +117,8 @@ export async function render({ params, query, rerender }) {
       search.user ? `By ${search.user}` : '', search.created_at ? ` on ${dateTime(search.created_at)}` : '',
       search.purpose ? h('span', {}, ' · Purpose: ', h('q', {}, search.purpose)) : null),
     h('div', { class: 'notice caution', role: 'note' }, CANDIDATES_NOT_VERDICTS),
+    search.expired_at ? h('div', { class: 'notice info', role: 'status' },
+      `The query photo and the results without a match expired on ${dateTime(search.expired_at)} (retention policy).`) : null,
     h('div', { class: 'result-layout' },
       h('figure', { class: 'query-photo' },
         photoWithFaces(`/v1/searches/${search.search_id}/photo`, `Query photo of search ${search.search_id}`,
