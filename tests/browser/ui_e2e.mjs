@@ -193,6 +193,19 @@ step('health and UI served by the binary', async () => {
   assert.match(script.headers.get('content-type') || '', /javascript/, 'ES modules need a JavaScript MIME type');
 });
 
+step('wording of figures and statuses (format.js, in the browser)', async () => {
+  await page.goto(`${base}/`);
+  const words = await page.evaluate(async () => {
+    const f = await import('/ui/format.js');
+    return [f.falseMatchRate(2e-5), f.falseMatchRate(0.0012), f.falseMatchRate(0), f.falseMatchRate(0.62),
+      f.falseMatchRate(undefined), f.distance(0.41), f.dateTime('2024-01-02T03:04:05.123Z'),
+      f.statusLabel('awaiting_second_review'), f.statusLabel('confirmed'), f.plural(1, 'face'), f.plural(2, 'face')];
+  });
+  assert.deepEqual(words, ['2.0 × 10⁻⁵ (about 1 in 50,000)', '1.2 × 10⁻³ (about 1 in 833)',
+    'below what the calibration can measure', '62 % (no evidence of a match)', 'unknown', '0.410',
+    '2024-01-02 03:04:05 UTC', 'Awaiting second review', 'Confirmed by two reviewers', '1 face', '2 faces']);
+});
+
 step('a wrong token is refused with the server message', async () => {
   await page.goto(`${base}/`);
   await page.getByRole('heading', { name: 'Sign in to facetrace' }).waitFor();
