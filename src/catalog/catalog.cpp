@@ -3,54 +3,21 @@
 #include <sqlite3.h>
 
 #include <cstring>
-#include <ctime>
 
 #include <fmt/format.h>
 
 #include "catalog/schema_migrations.h"
+#include "catalog/sqlite_database.h"
 #include "catalog/sqlite_statement.h"
 #include "core/error.h"
+#include "core/utc_time.h"
 
 namespace facetrace {
 namespace fs = std::filesystem;
 
 namespace {
 
-// How long a writer waits for another connection's write lock before failing. Enrolling one
-// image holds the lock for about a millisecond, so 5 s only runs out when something is stuck.
-constexpr int kBusyTimeoutMs = 5000;
-
 constexpr size_t kEmbeddingBytes = kEmbeddingDim * sizeof(float);
-
-std::string NowIso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
-// Durability and concurrency settings, per connection.
-//
-// WAL: readers see a snapshot and never block the writer; a commit is one append to the
-// -wal file. synchronous=NORMAL: the WAL is fsynced at checkpoints, not at every commit. A
-// killed process (kill -9, a crash) loses nothing committed, since committed frames are
-// already in the OS page cache; a power cut or kernel panic may lose the last few commits but
-// never corrupts the file or tears a transaction. For a gallery that can be re-enrolled that
-// trade is right: FULL would cost an fsync per image.
-void ConfigureConnection(sqlite3* db) {
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  {
-    Statement wal(db, "PRAGMA journal_mode=WAL");
-    const std::string mode = wal.Step() ? wal.Text(0) : "";
-    if (mode != "wal" && mode != "memory") {  // "memory": an in-memory database, no file
-      ThrowDatabaseError(db, "cannot switch to WAL journal mode (still '" + mode +
-                                 "'); is the file on a network filesystem?");
-    }
-  }
-  ExecSql(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-}
 
 std::span<const uint8_t> AsBytes(const Embedding& e) {
   return {reinterpret_cast<const uint8_t*>(e.data()), e.size() * sizeof(float)};
@@ -170,7 +137,7 @@ int64_t InsertImage(sqlite3* db, const ImageRecord& image) {
       .Bind(4, image.identity_id)
       .Bind(5, int64_t{image.width})
       .Bind(6, int64_t{image.height})
-      .Bind(7, NowIso8601())
+      .Bind(7, NowUtc())
       .Run();
   return sqlite3_last_insert_rowid(db);
 }
@@ -204,22 +171,14 @@ std::vector<int64_t> InsertFaces(sqlite3* db, const ImageRecord& image, int64_t 
 
 std::unique_ptr<Catalog> Catalog::Open(const fs::path& path) {
   std::unique_ptr<Catalog> catalog(new Catalog(path));
-  // NOMUTEX: a connection belongs to one thread (see the header), so SQLite's own locking
-  // would be pure overhead.
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &catalog->db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  if (rc != SQLITE_OK) {
-    const char* why = catalog->db_ ? sqlite3_errmsg(catalog->db_) : sqlite3_errstr(rc);
-    throw Error(ErrorCode::kDatabase, "cannot open database " + path.string() + ": " + why);
-  }
-  ConfigureConnection(catalog->db_);
-  MigrateSchema(catalog->db_);
+  catalog->database_ = std::make_unique<SqliteDatabase>(path);
+  catalog->db_ = catalog->database_->get();
+  MigrateSchema(catalog->db_, CatalogMigrations(), "catalog");
   return catalog;
 }
 
 Catalog::Catalog(fs::path path) : path_(std::move(path)) {}
-Catalog::~Catalog() { sqlite3_close_v2(db_); }
+Catalog::~Catalog() = default;
 
 int64_t Catalog::EnsureIdentity(const std::string& name, const nlohmann::json& metadata) {
   if (name.empty()) throw Error(ErrorCode::kInvalidArgument, "identity name must not be empty");
@@ -247,7 +206,7 @@ int64_t Catalog::EnsureIdentity(const std::string& name, const nlohmann::json& m
     Statement(db_, "INSERT INTO identities(name, metadata, created_at) VALUES(?1, ?2, ?3)")
         .Bind(1, name)
         .Bind(2, stored.dump())
-        .Bind(3, NowIso8601())
+        .Bind(3, NowUtc())
         .Run();
     id = sqlite3_last_insert_rowid(db_);
   }
@@ -291,6 +250,101 @@ std::vector<int64_t> Catalog::RemoveIdentity(int64_t identity_id) {
   Statement(db_, "DELETE FROM identities WHERE id = ?1").Bind(1, identity_id).Run();
   tx.Commit();
   return face_ids;
+}
+
+IdentityPage Catalog::ListIdentities(const std::string& query, int64_t offset,
+                                     int64_t limit) const {
+  // instr() rather than LIKE: '%' and '_' in the query are then plain characters.
+  constexpr const char* kWhere = "WHERE instr(lower(name), lower(?1)) > 0";
+  Transaction snapshot(db_, Transaction::Mode::kRead);
+  IdentityPage page;
+  {
+    Statement s(db_, fmt::format("SELECT COUNT(*) FROM identities {}", kWhere));
+    s.Bind(1, query);
+    s.Step();
+    page.total = s.Int(0);
+  }
+  Statement s(db_, fmt::format("SELECT {}, (SELECT COUNT(*) FROM images WHERE identity_id = "
+                               "identities.id), (SELECT COUNT(*) FROM faces WHERE identity_id = "
+                               "identities.id) FROM identities {} ORDER BY name LIMIT ?2 OFFSET ?3",
+                               kIdentityColumns, kWhere));
+  s.Bind(1, query).Bind(2, limit).Bind(3, offset);
+  while (s.Step()) page.identities.push_back({ReadIdentity(s), s.Int(4), s.Int(5)});
+  snapshot.Commit();
+  return page;
+}
+
+namespace {
+
+void ValidateIdentityFields(const std::optional<std::string>& name,
+                            const std::optional<nlohmann::json>& metadata) {
+  if (name && name->empty()) {
+    throw Error(ErrorCode::kInvalidArgument, "identity name must not be empty");
+  }
+  if (metadata && !metadata->is_object()) {
+    throw Error(ErrorCode::kInvalidArgument, "identity metadata must be a JSON object");
+  }
+}
+
+}  // namespace
+
+int64_t Catalog::CreateIdentity(const std::string& name, const nlohmann::json& given) {
+  const nlohmann::json metadata = given.is_null() ? nlohmann::json::object() : given;
+  ValidateIdentityFields(name, metadata);
+  Transaction tx(db_);
+  if (FindIdentity(name)) {
+    throw Error(ErrorCode::kConflict, "an identity named '" + name + "' already exists");
+  }
+  Statement(db_, "INSERT INTO identities(name, metadata, created_at) VALUES(?1, ?2, ?3)")
+      .Bind(1, name)
+      .Bind(2, metadata.dump())
+      .Bind(3, NowUtc())
+      .Run();
+  const int64_t id = sqlite3_last_insert_rowid(db_);
+  tx.Commit();
+  return id;
+}
+
+void Catalog::UpdateIdentity(int64_t id, const std::optional<std::string>& name,
+                             const std::optional<nlohmann::json>& metadata) {
+  ValidateIdentityFields(name, metadata);
+  Transaction tx(db_);
+  if (!GetIdentity(id)) throw Error(ErrorCode::kNotFound, fmt::format("no identity {}", id));
+  if (name) {
+    const auto holder = FindIdentity(*name);
+    if (holder && holder->id != id) {
+      throw Error(ErrorCode::kConflict, "an identity named '" + *name + "' already exists");
+    }
+    Statement(db_, "UPDATE identities SET name = ?1 WHERE id = ?2")
+        .Bind(1, *name)
+        .Bind(2, id)
+        .Run();
+  }
+  if (metadata) {
+    Statement(db_, "UPDATE identities SET metadata = ?1 WHERE id = ?2")
+        .Bind(1, metadata->dump())
+        .Bind(2, id)
+        .Run();
+  }
+  tx.Commit();
+}
+
+std::vector<ImageRecord> Catalog::ImagesOfIdentity(int64_t identity_id) const {
+  Statement s(
+      db_, fmt::format("SELECT {} FROM images WHERE identity_id = ?1 ORDER BY id", kImageColumns));
+  s.Bind(1, identity_id);
+  std::vector<ImageRecord> images;
+  while (s.Step()) images.push_back(ReadImage(s));
+  return images;
+}
+
+std::vector<FaceRecord> Catalog::FacesOfImage(int64_t image_id) const {
+  Statement s(db_,
+              fmt::format("SELECT {} FROM faces WHERE image_id = ?1 ORDER BY id", kFaceColumns));
+  s.Bind(1, image_id);
+  std::vector<FaceRecord> faces;
+  while (s.Step()) faces.push_back(ReadFace(db_, s));
+  return faces;
 }
 
 std::optional<ImageRecord> Catalog::FindImageBySha256(const std::string& sha256) const {

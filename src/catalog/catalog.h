@@ -33,6 +33,8 @@ struct sqlite3;
 
 namespace facetrace {
 
+class SqliteDatabase;
+
 struct Identity {
   int64_t id = 0;
   std::string name;
@@ -63,6 +65,18 @@ struct FaceRecord {
   Embedding embedding;
 };
 
+// One row of an identity listing: the identity and how much of the gallery it holds.
+struct IdentitySummary {
+  Identity identity;
+  int64_t photos = 0;
+  int64_t faces = 0;
+};
+
+struct IdentityPage {
+  std::vector<IdentitySummary> identities;  // by name
+  int64_t total = 0;                        // matching identities, ignoring offset/limit
+};
+
 struct CatalogStats {
   int64_t identities = 0;
   int64_t images = 0;
@@ -91,6 +105,16 @@ class Catalog {
   std::optional<Identity> FindIdentity(const std::string& name) const;
   std::optional<Identity> GetIdentity(int64_t id) const;
   std::vector<Identity> ListIdentities() const;
+  // Identities whose name contains `query` (case-insensitive for ASCII; empty: all), by name,
+  // skipping `offset` and returning at most `limit`.
+  IdentityPage ListIdentities(const std::string& query, int64_t offset, int64_t limit) const;
+  // Creates an identity; Error(kConflict) when the name is taken, Error(kInvalidArgument) for
+  // an empty name or metadata that is neither null (none) nor a JSON object.
+  int64_t CreateIdentity(const std::string& name, const nlohmann::json& metadata);
+  // Renames and/or replaces the metadata (whichever is given). Error(kNotFound) for an unknown
+  // id, Error(kConflict) for a name another identity has, Error(kInvalidArgument) as above.
+  void UpdateIdentity(int64_t id, const std::optional<std::string>& name,
+                      const std::optional<nlohmann::json>& metadata);
   // Deletes the identity, its images and faces; returns the ids of the deleted faces so the
   // caller can drop them from the index. Returns empty if there is no such identity.
   std::vector<int64_t> RemoveIdentity(int64_t identity_id);
@@ -106,6 +130,9 @@ class Catalog {
   std::optional<std::vector<int64_t>> AddImage(const ImageRecord& image,
                                                const std::vector<FaceRecord>& faces);
   std::optional<FaceRecord> GetFace(int64_t face_id) const;
+  // An identity's images in the order they were added, and an image's faces by id.
+  std::vector<ImageRecord> ImagesOfIdentity(int64_t identity_id) const;
+  std::vector<FaceRecord> FacesOfImage(int64_t image_id) const;
   // Identity of each of `face_ids` that exists (one query: search resolves its neighbours here).
   std::unordered_map<int64_t, int64_t> FaceIdentities(std::span<const int64_t> face_ids) const;
   // Streams every face made by `model_id` in id order (for rebuilding the index). Returns the
@@ -129,7 +156,8 @@ class Catalog {
  private:
   explicit Catalog(std::filesystem::path path);
   std::filesystem::path path_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<SqliteDatabase> database_;
+  sqlite3* db_ = nullptr;  // database_'s connection
 };
 
 }  // namespace facetrace

@@ -175,6 +175,52 @@ TEST(CatalogTest, IdentitiesAndMetadataMerge) {
   EXPECT_EQ(catalog->Stats().identities, 2);
 }
 
+TEST(CatalogTest, CreateUpdateAndPageIdentities) {
+  ScratchDir dir;
+  auto catalog = Catalog::Open(dir / "c.db");
+  const std::string injection = "Robert'); DROP TABLE identities; --";
+  const int64_t bobby = catalog->CreateIdentity(injection, {{"notes", "50% _x_"}});
+  const int64_t ann = catalog->CreateIdentity("Ann", nlohmann::json::object());
+  ExpectError(ErrorCode::kConflict, [&] { catalog->CreateIdentity("Ann", {}); });
+  ExpectError(ErrorCode::kInvalidArgument, [&] { catalog->CreateIdentity("", {}); });
+  EXPECT_EQ(catalog->GetIdentity(bobby)->name, injection);  // stored verbatim
+
+  catalog->AddImage(Image("a1", ann), {Face(0.1f), Face(0.2f)});
+  catalog->AddImage(Image("a2", ann), {Face(0.3f)});
+  IdentityPage page = catalog->ListIdentities("", 0, 10);
+  EXPECT_EQ(page.total, 2);
+  ASSERT_EQ(page.identities.size(), 2u);
+  EXPECT_EQ(page.identities[0].identity.name, "Ann");
+  EXPECT_EQ(page.identities[0].photos, 2);
+  EXPECT_EQ(page.identities[0].faces, 3);
+  EXPECT_EQ(page.identities[1].faces, 0);
+  page = catalog->ListIdentities("drop table", 0, 10);  // case-insensitive substring
+  ASSERT_EQ(page.identities.size(), 1u);
+  EXPECT_EQ(page.identities[0].identity.id, bobby);
+  EXPECT_EQ(catalog->ListIdentities("%", 0, 10).total, 0);  // no LIKE wildcards
+  page = catalog->ListIdentities("", 1, 1);
+  EXPECT_EQ(page.total, 2);
+  ASSERT_EQ(page.identities.size(), 1u);
+  EXPECT_EQ(page.identities[0].identity.id, bobby);
+
+  catalog->UpdateIdentity(ann, "Ann B", std::nullopt);
+  EXPECT_EQ(catalog->GetIdentity(ann)->name, "Ann B");
+  catalog->UpdateIdentity(ann, std::nullopt, nlohmann::json{{"place", "Lviv"}});
+  EXPECT_EQ(catalog->GetIdentity(ann)->metadata, nlohmann::json({{"place", "Lviv"}}));
+  ExpectError(ErrorCode::kConflict, [&] { catalog->UpdateIdentity(ann, injection, {}); });
+  ExpectError(ErrorCode::kNotFound, [&] { catalog->UpdateIdentity(999, "x", {}); });
+  ExpectError(ErrorCode::kInvalidArgument,
+              [&] { catalog->UpdateIdentity(ann, {}, nlohmann::json::array()); });
+
+  const auto images = catalog->ImagesOfIdentity(ann);
+  ASSERT_EQ(images.size(), 2u);
+  EXPECT_EQ(images[0].sha256, "a1");
+  const auto faces = catalog->FacesOfImage(images[0].id);
+  ASSERT_EQ(faces.size(), 2u);
+  EXPECT_LT(faces[0].id, faces[1].id);
+  EXPECT_TRUE(catalog->ImagesOfIdentity(bobby).empty());
+}
+
 TEST(CatalogTest, GenerationMovesWithFacesOnly) {
   ScratchDir dir;
   auto catalog = Catalog::Open(dir / "c.db");

@@ -1,12 +1,8 @@
 #include "catalog/schema_migrations.h"
 
-#include <sqlite3.h>
-
 #include <array>
 
 #include "catalog/catalog.h"
-#include "catalog/sqlite_statement.h"
-#include "core/error.h"
 
 namespace facetrace {
 
@@ -55,30 +51,6 @@ CREATE TRIGGER faces_removed AFTER DELETE ON faces
 
 }  // namespace
 
-int SchemaVersion(sqlite3* db) {
-  Statement s(db, "PRAGMA user_version");
-  s.Step();
-  return static_cast<int>(s.Int(0));
-}
-
-void MigrateSchema(sqlite3* db) {
-  if (SchemaVersion(db) == Catalog::kSchemaVersion) return;  // the common case: no lock taken
-  for (;;) {
-    // BEGIN IMMEDIATE, then read the version again: of two processes opening a new file at
-    // once, the second waits and finds the work done.
-    Transaction tx(db);
-    const int version = SchemaVersion(db);
-    if (version > Catalog::kSchemaVersion) {
-      ThrowDatabaseError(db, "schema version " + std::to_string(version) +
-                                 " is newer than this facetrace understands (" +
-                                 std::to_string(Catalog::kSchemaVersion) + "): upgrade facetrace");
-    }
-    if (version == Catalog::kSchemaVersion) return;  // rolled back: nothing was written
-    ExecSql(db, kMigrations[static_cast<size_t>(version)]);
-    // user_version lives in the database header, so it commits with the migration or not at all.
-    ExecSql(db, "PRAGMA user_version = " + std::to_string(version + 1));
-    tx.Commit();
-  }
-}
+std::span<const char* const> CatalogMigrations() { return kMigrations; }
 
 }  // namespace facetrace

@@ -103,6 +103,8 @@ void Statement::Run() {
   sqlite3_reset(stmt_);
 }
 
+void Statement::Reset() { sqlite3_reset(stmt_); }
+
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Statement::Double(int col) const { return sqlite3_column_double(stmt_, col); }
 

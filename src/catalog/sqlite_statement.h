@@ -40,6 +40,8 @@ class Statement {
   bool Step();
   // Steps a statement that returns no rows, then resets it for reuse.
   void Run();
+  // Makes a statement whose rows were read ready to run again (bindings are kept).
+  void Reset();
 
   int64_t Int(int col) const;
   double Double(int col) const;

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/face.h"
 #include "core/model_paths.h"
+#include "core/utc_time.h"
 #include "support/test_support.h"
 
 namespace facetrace {
@@ -27,6 +28,22 @@ TEST(ErrorTest, EveryCodeHasADistinctName) {
   }
   EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kInternal) + 1);
   EXPECT_EQ(ErrorCodeName(ErrorCode::kImageTooLarge), "image_too_large");
+}
+
+TEST(UtcTimeTest, FormatsAndParsesIso8601) {
+  EXPECT_EQ(FormatUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatUtc(1700000000), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(ParseUtc("2023-11-14T22:13:20Z"), std::optional<std::time_t>(1700000000));
+  const std::string now = NowUtc();
+  ASSERT_TRUE(ParseUtc(now));
+  EXPECT_EQ(FormatUtc(*ParseUtc(now)), now);
+}
+
+TEST(UtcTimeTest, RefusesOtherForms) {
+  EXPECT_FALSE(ParseUtc(""));
+  EXPECT_FALSE(ParseUtc("2023-11-14 22:13:20Z"));
+  EXPECT_FALSE(ParseUtc("2023-13-14T22:13:20Z"));
+  EXPECT_FALSE(ParseUtc("2023-11-14T22:13:20Z'; DROP TABLE x; --"));
 }
 
 TEST(BoxTest, IntersectionOverUnion) {

@@ -24,6 +24,11 @@ enum class ErrorCode {
   kDatabase,           // SQLite reported an error
   kIndex,              // FAISS reported an error or the index is inconsistent
   kNoFace,             // no face could be found where one was required
+  kUnauthenticated,    // no, unknown, expired or revoked API token
+  kPermissionDenied,   // the caller's role may not do this
+  kConflict,           // the request contradicts stored state (a second vote by one reviewer)
+  kTooLarge,           // a request body above the configured upload limit
+  kRateLimited,        // too many requests from one token
   kInternal,           // a bug: an invariant did not hold
 };
 

@@ -22,4 +22,8 @@ std::string Sha256Hex(std::span<const uint8_t> bytes) {
   return hex;
 }
 
+std::string Sha256HexOfText(std::string_view text) {
+  return Sha256Hex({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
 }  // namespace facetrace

@@ -20,5 +20,10 @@ TEST(Sha256Test, MatchesPublishedVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+TEST(Sha256Test, TextOverloadHashesTheSameBytes) {
+  EXPECT_EQ(Sha256HexOfText("abc"), Sha256Hex(ToBytes("abc")));
+  EXPECT_EQ(Sha256HexOfText(""), Sha256Hex({}));
+}
+
 }  // namespace
 }  // namespace facetrace

@@ -61,6 +61,11 @@ void Gallery::LoadOrRebuildIndex() {
 }
 
 std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k) const {
+  return Search(probe, top_k, *catalog_);
+}
+
+std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k,
+                                       const Catalog& lookup) const {
   std::vector<Candidate> candidates;
   if (top_k <= 0 || index_->size() == 0) return candidates;
   // Several faces may belong to one identity: widen the face search until it yields top_k
@@ -71,7 +76,7 @@ std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k) const 
     const auto neighbours = index_->Search(probe, static_cast<int>(k)).front();
     std::vector<int64_t> face_ids;
     for (const Neighbor& n : neighbours) face_ids.push_back(n.id);
-    const auto owners = catalog_->FaceIdentities(face_ids);
+    const auto owners = lookup.FaceIdentities(face_ids);
     candidates.clear();
     seen.clear();
     for (const Neighbor& n : neighbours) {
@@ -88,9 +93,13 @@ std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k) const 
     if (static_cast<int>(candidates.size()) == top_k || k >= index_->size()) break;
   }
   for (Candidate& c : candidates) {
-    if (auto identity = catalog_->GetIdentity(c.identity_id)) c.identity = identity->name;
-    if (auto face = catalog_->GetFace(c.face_id)) {
-      if (auto image = catalog_->GetImage(face->image_id)) c.gallery_image = image->path;
+    if (auto identity = lookup.GetIdentity(c.identity_id)) {
+      c.identity = identity->name;
+      c.identity_metadata = identity->metadata;
+    }
+    if (auto face = lookup.GetFace(c.face_id)) {
+      c.image_id = face->image_id;
+      if (auto image = lookup.GetImage(face->image_id)) c.gallery_image = image->path;
     }
   }
   return candidates;

@@ -25,7 +25,9 @@ struct Candidate {
   float distance = 0;
   float score = 0;  // see pipeline/match_score.h
   int64_t face_id = 0;
+  int64_t image_id = 0;  // the gallery photo holding face_id
   std::string gallery_image;
+  nlohmann::json identity_metadata = nlohmann::json::object();
   std::optional<double> false_match_rate;  // set by a MatchPolicy (pipeline/match_policy.h)
   bool possible_match = false;             // within the policy's false-match rate
 };
@@ -44,6 +46,10 @@ class Gallery {
 
   // Up to `top_k` identities nearest to `probe`, best first.
   std::vector<Candidate> Search(const Embedding& probe, int top_k) const;
+  // The same, resolving face ids through `lookup`, another connection to this gallery's
+  // catalog. The index search is const and safe from many threads (index/face_index.h), but a
+  // Catalog connection belongs to one thread: concurrent searches each bring their own.
+  std::vector<Candidate> Search(const Embedding& probe, int top_k, const Catalog& lookup) const;
 
   // Puts faces the caller has just committed to the catalog into the index.
   void IndexFaces(const std::vector<int64_t>& face_ids, const std::vector<Embedding>& embeddings);

@@ -67,6 +67,18 @@ TEST(GalleryTest, SearchAnswersPerIdentityBestFirst) {
   EXPECT_LE(candidates[1].distance, candidates[2].distance);
   EXPECT_GT(candidates[0].score, candidates[1].score);
   EXPECT_EQ(gallery->Search(alice, 100).size(), 22u);  // every identity once
+
+  // Through another connection (as each server thread does): the same answer, with the
+  // photo's id and the identity's metadata.
+  gallery->catalog().UpdateIdentity(candidates[0].identity_id, std::nullopt,
+                                    nlohmann::json{{"place", "Lviv"}});
+  const auto reader = Catalog::Open(dir / "g.db");
+  const auto again = gallery->Search(alice, 3, *reader);
+  ASSERT_EQ(again.size(), 3u);
+  EXPECT_EQ(again[0].face_id, candidates[0].face_id);
+  EXPECT_EQ(again[0].image_id, reader->GetFace(again[0].face_id)->image_id);
+  EXPECT_EQ(again[0].identity_metadata, nlohmann::json({{"place", "Lviv"}}));
+  EXPECT_EQ(again[2].identity, candidates[2].identity);
 }
 
 TEST(GalleryTest, IndexIsPersistedAndRebuiltWhenStale) {
