@@ -8,7 +8,7 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/server/ui');
 const ds = '/work/shared/datasets/face_recognition';
-const users = { analyst: ['alice', 'analyst'], rev1: ['bob', 'reviewer'], rev2: ['carol', 'reviewer'], audit: ['dan', 'auditor'] };
+const users = { admin: ['erin', 'admin'], analyst: ['alice', 'analyst'], rev1: ['bob', 'reviewer'], rev2: ['carol', 'reviewer'], audit: ['dan', 'auditor'] };
 const names = { obama: 'Barack Obama', biden: 'Joe Biden', kit_harington: 'Kit Harington', rose_leslie: 'Rose Leslie',
   alex_lacamoire: 'Alex Lacamoire', lin_manuel_miranda: 'Lin-Manuel Miranda' };
 const identities = Object.keys(names).map((dir, i) => ({ id: i + 1, name: names[dir], dir,
@@ -74,10 +74,29 @@ http.createServer(async (req, res) => {
     const { bytes, ...s } = searches[m[1] - 1]; return send(res, 200, { ...s, proposals: proposals.filter((x) => x.search_id === s.search_id) });
   }
   if ((m = p.match(/^\/v1\/searches\/(\d+)\/(photo|faces\/\d+\/chip)$/))) { const s = searches[m[1] - 1]; return send(res, 200, s.bytes, s.type); }
-  if ((m = p.match(/^\/v1\/(faces|images)\/(\d+)(\/chip)?$/))) return send(res, 200, fs.readFileSync(identities[Math.floor(m[2] / 10) - 1].files[0]), 'image/jpeg');
-  if (p === '/v1/identities') return send(res, 200, { identities: identities.map((i) => ({ id: i.id, name: i.name, metadata: i.metadata, photos: i.files.length, faces: i.files.length })), total: identities.length });
+  if ((m = p.match(/^\/v1\/(faces|images)\/(\d+)(\/chip)?$/))) {
+    const i = identities[Math.floor(m[2] / 10) - 1];
+    return send(res, 200, i.uploads ? i.uploads[m[2] % 10].bytes : fs.readFileSync(i.files[0]), 'image/jpeg');
+  }
+  if (p === '/v1/identities' && req.method === 'POST') {
+    const i = { id: identities.length + 1, name: body.name, metadata: body.metadata, files: [], uploads: [] };
+    identities.push(i); return send(res, 201, { id: i.id, name: i.name, metadata: i.metadata });
+  }
+  if ((m = p.match(/^\/v1\/identities\/(\d+)\/photos$/))) {
+    const i = identities[m[1] - 1]; const photo = body.get('photo');
+    i.uploads.push({ bytes: Buffer.from(await photo.arrayBuffer()), source: body.get('source') }); return send(res, 201, { image_id: 0, faces: 1 });
+  }
+  if ((m = p.match(/^\/v1\/identities\/(\d+)$/)) && req.method === 'PATCH') {
+    const request = new Request(`http://x${req.url}`, { method: 'PATCH', headers: req.headers, body: req, duplex: 'half' });
+    const patch = await request.json(); const i = identities[m[1] - 1];
+    if (patch.name) i.name = patch.name; if (patch.metadata) i.metadata = patch.metadata; return send(res, 200, i);
+  }
+  if ((m = p.match(/^\/v1\/identities\/(\d+)$/)) && req.method === 'DELETE') { identities[m[1] - 1].deleted = true; res.writeHead(204); return res.end(); }
+  if (p === '/v1/identities') return send(res, 200, { identities: identities.filter((i) => !i.deleted).map((i) => ({ id: i.id, name: i.name, metadata: i.metadata, photos: i.files.length, faces: i.files.length })), total: identities.length });
   if ((m = p.match(/^\/v1\/identities\/(\d+)$/))) {
     const i = identities[m[1] - 1];
+    if (i.deleted) return err(res, 404, 'kNotFound', `no identity ${m[1]}`);
+    if (i.uploads) return send(res, 200, { id: i.id, name: i.name, metadata: i.metadata, photos: i.uploads.map((u, k) => ({ image_id: i.id * 10 + k, source: u.source, faces: [{ face_id: 0, box: { x: 100, y: 50, width: 200, height: 200 } }] })) });
     return send(res, 200, { id: i.id, name: i.name, metadata: i.metadata, photos: i.files.slice(0, 2).map(() => ({ image_id: i.id * 10, source: i.metadata.source, added_at: now(), faces: [{ face_id: i.id * 10, box: { x: 20, y: 20, width: 80, height: 80 } }] })) });
   }
   if (p === '/v1/proposals') {

@@ -101,6 +101,7 @@ const tokens = external
     reviewer1: addUser('bob', 'reviewer'),
     reviewer2: addUser('carol', 'reviewer'),
     auditor: addUser('dan', 'auditor'),
+    admin: addUser('erin', 'admin'),
   };
 
 // ---- the server, on a free loopback port ----
@@ -154,7 +155,7 @@ async function signIn(token, expectedUser) {
 }
 
 // Drops a file on the drop zone the way a browser does (a DataTransfer carrying a File).
-async function dropFile(file, name, type) {
+async function dropFile(file, name, type, zone = '#search-photo-drop') {
   const bytes = fs.readFileSync(file).toString('base64');
   const transfer = await page.evaluateHandle(([b64, fileName, mime]) => {
     const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -162,8 +163,8 @@ async function dropFile(file, name, type) {
     dt.items.add(new File([raw], fileName, { type: mime }));
     return dt;
   }, [bytes, name, type]);
-  await page.dispatchEvent('#dropzone', 'dragover', { dataTransfer: transfer });
-  await page.dispatchEvent('#dropzone', 'drop', { dataTransfer: transfer });
+  await page.dispatchEvent(zone, 'dragover', { dataTransfer: transfer });
+  await page.dispatchEvent(zone, 'drop', { dataTransfer: transfer });
 }
 
 // Every form control has a label a screen reader announces, and every image has alt text.
@@ -395,6 +396,51 @@ step('identity page shows all its photos', async () => {
   assert.match(await photos.first().locator('figcaption').textContent(), /face_recognition examples/);
   await assertAccessible('identity');
   await shot('09-identity');
+});
+
+const NEW_IDENTITY = 'Test Person Forty-Two';
+let identityUrl;
+
+step('analyst creates an identity, adds a photo and edits its metadata', async () => {
+  await signIn(tokens.analyst, 'alice (analyst)');
+  await page.getByRole('link', { name: 'Identities' }).click();
+  const form = page.getByRole('form', { name: 'New identity' });
+  await form.getByLabel('Name').fill(NEW_IDENTITY);
+  await form.getByLabel('Place').fill('Kyiv');
+  await form.getByLabel('Notes').fill('Record created by the browser test');
+  await form.getByRole('button', { name: 'Create identity' }).click();
+  await page.getByRole('heading', { level: 1, name: NEW_IDENTITY }).waitFor();
+  identityUrl = page.url();
+  assert.match(await page.locator('dl.metadata').first().textContent(), /Kyiv/);
+  assert.equal(await page.locator('#identity-photos figure').count(), 0);
+  await dropFile(photo('face_recognition/rose_leslie/img2.jpg'), 'record-photo.jpg', 'image/jpeg', '#add-photo-drop');
+  await page.getByLabel('Source of this photo').fill('browser test upload');
+  await page.getByRole('button', { name: 'Add photo' }).click();
+  await page.locator('#identity-photos figure').first().waitFor();
+  await page.locator('#identity-photos .face-box').first().waitFor();
+  assert.match(await page.locator('#identity-photos figcaption').first().textContent(), /browser test upload/);
+  const edit = page.getByRole('form', { name: 'Edit name and metadata' });
+  await edit.getByLabel('Place').fill('Lviv');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('dl.metadata', { hasText: 'Lviv' }).first().waitFor();
+  assert.doesNotMatch(await page.locator('dl.metadata').first().textContent(), /Kyiv/);
+  assert.match(await page.locator('dl.metadata').first().textContent(), /Record created by the browser test/);
+  // Only an administrator is offered the delete button.
+  assert.equal(await page.locator('#delete-identity').count(), 0);
+});
+
+step('administrator deletes the identity', async () => {
+  await signIn(tokens.admin, 'erin (administrator)');
+  await page.goto(identityUrl);
+  await page.getByRole('heading', { level: 1, name: NEW_IDENTITY }).waitFor();
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.locator('#delete-identity').click();
+  await page.getByRole('heading', { level: 1, name: 'Identities' }).waitFor();
+  assert.equal(await page.locator('#identity-list').getByRole('link', { name: NEW_IDENTITY }).count(), 0);
+  await page.goto(identityUrl);
+  const alert = page.locator('.notice.error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Error 404/);
 });
 
 step('auditor sees the searches in the audit log', async () => {

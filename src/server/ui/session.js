@@ -17,4 +17,5 @@ export const canSearch = () => ['analyst', 'admin'].includes(role());
 export const canPropose = canSearch;
 export const canEditIdentities = canSearch;
 export const canReview = () => ['reviewer', 'admin'].includes(role());
+export const canDeleteIdentities = () => role() === 'admin';
 export const canAudit = () => role() === 'auditor';

@@ -1,6 +1,8 @@
 // The gallery's identities, searchable by name, a page at a time.
 import { h } from '../dom.js';
-import { get } from '../api.js';
+import { get, post } from '../api.js';
+import { canEditIdentities } from '../session.js';
+import { identityForm } from './identity_form.js';
 
 const PAGE = 25;
 
@@ -28,5 +30,9 @@ export async function render({ query, navigate }) {
     h('nav', { class: 'pager', 'aria-label': 'Pages' },
       offset > 0 ? h('a', { href: page(Math.max(0, offset - PAGE)) }, '← Previous') : null,
       total > offset + PAGE ? h('a', { href: page(offset + PAGE) }, 'Next →') : null,
-      total ? h('span', { class: 'muted' }, ` ${offset + 1}–${Math.min(total, offset + PAGE)} of ${total}`) : null));
+      total ? h('span', { class: 'muted' }, ` ${offset + 1}–${Math.min(total, offset + PAGE)} of ${total}`) : null),
+    canEditIdentities() ? identityForm({
+      idPrefix: 'new-identity', title: 'New identity', submitLabel: 'Create identity',
+      submit: async (fields) => { const created = await post('/v1/identities', fields); navigate(`#/identities/${created.id}`); },
+    }) : null);
 }

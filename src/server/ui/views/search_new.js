@@ -3,6 +3,7 @@
 import { h } from '../dom.js';
 import { get, postForm } from '../api.js';
 import { messageSlot } from '../notice.js';
+import { photoPicker } from '../photo_picker.js';
 
 const RATES = [
   ['0.01', '1 in 100 (loose)'],
@@ -26,32 +27,7 @@ export async function render({ query, navigate }) {
   const topK = h('input', { id: 'search-top-k', name: 'top_k', type: 'number', min: 1, max: 50, value: 5 });
   const rate = h('select', { id: 'search-rate', name: 'max_false_match_rate' },
     RATES.map(([value, label]) => h('option', { value, selected: value === '0.001' }, label)));
-  const fileInput = h('input', { id: 'search-photo', name: 'photo', type: 'file', accept: 'image/*', class: 'visually-hidden' });
-  const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
-  let photo = null;
-
-  const choose = (file) => {
-    photo = file || null;
-    preview.replaceChildren();
-    if (!photo) return;
-    const url = URL.createObjectURL(photo);
-    preview.append(h('img', { src: url, alt: `Chosen photo ${photo.name}` }),
-      h('p', { class: 'file-name' }, `${photo.name} (${Math.ceil(photo.size / 1024).toLocaleString('en-US')} KB)`));
-  };
-  // The input is emptied once read, so choosing the same file again still fires 'change'.
-  fileInput.addEventListener('change', () => { choose(fileInput.files[0]); fileInput.value = ''; });
-
-  const drop = h('label', { for: 'search-photo', class: 'dropzone', id: 'dropzone' }, fileInput,
-    h('strong', {}, 'Drop a photo here'), h('span', {}, ' or choose a file (click, or Tab here and press Space)'),
-    h('span', { class: 'hint' }, 'JPEG, PNG, GIF, BMP, WebP or TIFF.'));
-  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const file = e.dataTransfer && e.dataTransfer.files[0];
-    if (file) choose(file);
-  });
+  const picker = photoPicker('search-photo');
 
   const slot = messageSlot();
   const submit = h('button', { type: 'submit' }, 'Search the gallery');
@@ -65,7 +41,7 @@ export async function render({ query, navigate }) {
         h('div', { class: 'grid-2' },
           h('div', {}, h('label', { for: 'search-top-k' }, 'Candidates per face'), topK),
           h('div', {}, h('label', { for: 'search-rate' }, 'Possible match when the false-match rate is at most'), rate))),
-      h('div', {}, h('span', { class: 'label' }, 'Photo'), drop, preview)),
+      h('div', {}, h('span', { class: 'label' }, 'Photo'), picker.element)),
     h('div', { class: 'actions' }, submit),
     slot);
 
@@ -74,6 +50,7 @@ export async function render({ query, navigate }) {
     const missing = [];
     if (!caseSelect.value) missing.push('a case');
     if (!purpose.value.trim()) missing.push('a purpose');
+    const photo = picker.file();
     if (!photo) missing.push('a photo');
     if (missing.length) {
       slot.showInfo(`Please give ${missing.join(', ')}.`);
