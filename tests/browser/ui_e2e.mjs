@@ -262,6 +262,7 @@ step('a file that is not an image gets the API error message', async () => {
 step('upload by file picker: faces outlined, candidates side by side', async () => {
   await page.locator('#search-photo').setInputFiles(QUERY);
   await page.locator('.preview img').waitFor();
+  assert.equal(await page.locator('.notice.error').count(), 0, 'a new photo clears the old error');
   await assertAccessible('new search');
   await shot('03-new-search');
   await page.getByRole('button', { name: 'Search the gallery' }).click();

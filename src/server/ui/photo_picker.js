@@ -2,8 +2,9 @@
 // by drag and drop, and by keyboard), with a preview of the chosen photo.
 import { h } from './dom.js';
 
-// id: the file input's id (the drop zone is `${id}-drop`). Returns {element, file()}.
-export function photoPicker(id) {
+// id: the file input's id (the drop zone is `${id}-drop`); onchoose(file) is called when a
+// photo is chosen. Returns {element, file()}.
+export function photoPicker(id, { onchoose } = {}) {
   const input = h('input', { id, name: 'photo', type: 'file', accept: 'image/*', class: 'visually-hidden' });
   const preview = h('div', { class: 'preview', 'aria-live': 'polite' });
   let chosen = null;
@@ -15,6 +16,7 @@ export function photoPicker(id) {
     const url = URL.createObjectURL(chosen);
     preview.append(h('img', { src: url, alt: `Chosen photo ${chosen.name}` }),
       h('p', { class: 'file-name' }, `${chosen.name} (${Math.ceil(chosen.size / 1024).toLocaleString('en-US')} KB)`));
+    if (onchoose) onchoose(chosen);
   };
   // The input is emptied once read, so choosing the same file again still fires 'change'.
   input.addEventListener('change', () => { choose(input.files[0]); input.value = ''; });

@@ -11,9 +11,9 @@ import { metadataList } from './metadata.js';
 
 // Enrolls one more photo of this identity (its largest face), with where it came from.
 function addPhotoForm(identity, rerender) {
-  const picker = photoPicker('add-photo');
-  const source = h('input', { id: 'add-photo-source', name: 'source', placeholder: 'e.g. archive reference, URL, who gave it' });
   const slot = messageSlot();
+  const picker = photoPicker('add-photo', { onchoose: () => slot.clear() });
+  const source = h('input', { id: 'add-photo-source', name: 'source', placeholder: 'e.g. archive reference, URL, who gave it' });
   const button = h('button', { type: 'submit' }, 'Add photo');
   const form = h('form', { class: 'card', 'aria-label': 'Add a photo' },
     h('h2', {}, 'Add a photo'), picker.element,

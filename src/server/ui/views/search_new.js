@@ -27,9 +27,8 @@ export async function render({ query, navigate }) {
   const topK = h('input', { id: 'search-top-k', name: 'top_k', type: 'number', min: 1, max: 50, value: 5 });
   const rate = h('select', { id: 'search-rate', name: 'max_false_match_rate' },
     RATES.map(([value, label]) => h('option', { value, selected: value === '0.001' }, label)));
-  const picker = photoPicker('search-photo');
-
   const slot = messageSlot();
+  const picker = photoPicker('search-photo', { onchoose: () => slot.clear() });
   const submit = h('button', { type: 'submit' }, 'Search the gallery');
   const form = h('form', { class: 'card search-form', 'aria-labelledby': 'search-title', novalidate: true },
     h('h1', { id: 'search-title', tabindex: '-1' }, 'New search'),
