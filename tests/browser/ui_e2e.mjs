@@ -281,7 +281,7 @@ step('upload by file picker: faces outlined, candidates side by side', async () 
   assert.match(await first.locator('.fmr').textContent(), /× 10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+ \(about 1 in [0-9,]+\)/);
   assert.match(await first.locator('.distance').textContent(), /^0\.\d{3}$/);
   assert.match(await first.locator('dl.metadata').textContent(), /Washington/);
-  assert.match(await first.locator('.source').textContent(), /face_recognition examples/);
+  await first.locator('.source', { hasText: 'face_recognition examples (obama' }).waitFor();
   // A stranger further down is marked outside the policy, not as a match.
   assert.equal(await cards.last().locator('.marker').textContent(), 'Outside policy');
   // Both chips of every card have loaded real image bytes.

@@ -65,7 +65,7 @@ export async function render({ params, navigate, rerender }) {
     h('h2', {}, `Photos (${photos.length})`),
     h('div', { class: 'photo-grid', id: 'identity-photos' }, photos.map((p) => h('figure', { class: 'gallery-photo', dataset: { imageId: p.image_id } },
       photoWithFaces(`/v1/images/${p.image_id}`, `Photo ${p.image_id} of ${identity.name}`,
-        (p.faces || []).map((f, i) => ({ box: f.box, label: `Face ${i + 1}` }))),
+        (p.faces || []).map((f, i) => ({ box: f.box, label: `Face ${i + 1}` })), p.width, p.height),
       h('figcaption', {},
         h('span', {}, `Source: ${p.source || 'not recorded'}`),
         p.added_at ? h('span', { class: 'muted' }, ` · added ${dateTime(p.added_at)}`) : null,

@@ -45,10 +45,36 @@ function proposeForm(search, faceIndex, candidate, onchange) {
   return h('div', { class: 'propose' }, open, form);
 }
 
-function candidateCard(search, face, candidate, proposals, onchange) {
+// Where a gallery photo came from is recorded per photo, on the identity: fetched once per
+// identity for the whole page.
+function photoSources() {
+  const identities = new Map();
+  return (identityId, imageId) => {
+    if (!identities.has(identityId)) identities.set(identityId, get(`/v1/identities/${identityId}`));
+    return identities.get(identityId).then((identity) => {
+      const photo = (identity.photos || []).find((p) => p.image_id === imageId);
+      return photo ? photo.source : null;
+    });
+  };
+}
+
+function sourceCell(candidate, metadataSource, sourceOf) {
+  const known = candidate.source ?? metadataSource;
+  const cell = h('dd', { class: 'source' }, known || 'loading…');
+  if (!candidate.source && candidate.image_id !== undefined) {
+    sourceOf(candidate.identity_id, candidate.image_id).then(
+      (source) => { cell.textContent = source || known || 'not recorded'; },
+      () => { cell.textContent = known || 'not available'; });
+  } else if (!known) {
+    cell.textContent = 'not recorded';
+  }
+  return cell;
+}
+
+function candidateCard(search, face, candidate, proposals, onchange, sourceOf) {
   const sid = search.search_id;
   const metadata = { ...(candidate.metadata || {}) };
-  const source = candidate.source ?? metadata.source;
+  const metadataSource = metadata.source;
   delete metadata.source;
   const mine = proposals.filter((p) => p.face_index === face.index && p.identity_id === candidate.identity_id);
   return h('article', { class: `candidate ${candidate.possible_match ? 'possible' : 'outside'}`,
@@ -69,13 +95,13 @@ function candidateCard(search, face, candidate, proposals, onchange) {
     h('dl', { class: 'figures' },
       h('dt', {}, 'Distance'), h('dd', { class: 'distance' }, distance(candidate.distance)),
       h('dt', {}, 'Est. false-match rate'), h('dd', { class: 'fmr' }, falseMatchRate(candidate.false_match_rate)),
-      h('dt', {}, 'Source'), h('dd', { class: 'source' }, source || 'not recorded')),
+      h('dt', {}, 'Photo source'), sourceCell(candidate, metadataSource, sourceOf)),
     metadataList(metadata),
     mine.map((p) => proposalView(p, { onchange })),
     canPropose() && !mine.some((p) => p.status !== 'rejected') ? proposeForm(search, face.index, candidate, onchange) : null);
 }
 
-function faceSection(search, face, proposals, onchange, policy) {
+function faceSection(search, face, proposals, onchange, policy, sourceOf) {
   const candidates = face.candidates || [];
   let verdict;
   if (!candidates.length) {
@@ -96,7 +122,7 @@ function faceSection(search, face, proposals, onchange, policy) {
       typeof face.quality === 'number' ? h('span', { class: 'quality' }, ` quality ${face.quality.toFixed(2)}`) : null),
     verdict,
     candidates.length ? h('div', { class: 'candidates' },
-      candidates.map((c) => candidateCard(search, face, c, proposals, onchange))) : null);
+      candidates.map((c) => candidateCard(search, face, c, proposals, onchange, sourceOf))) : null);
 }
 
 export async function render({ params, query, rerender }) {
@@ -104,6 +130,7 @@ export async function render({ params, query, rerender }) {
   search.search_id = search.search_id ?? Number(params.id);
   const faces = (search.faces || []).map((f, i) => ({ ...f, index: f.index ?? i }));
   const proposals = search.proposals || [];
+  const sourceOf = photoSources();
   const policy = search.max_false_match_rate ? ` (at most ${falseMatchRate(search.max_false_match_rate)})` : '';
   const focusFace = (i) => {
     const section = document.getElementById(`face-${i}`);
@@ -127,7 +154,7 @@ export async function render({ params, query, rerender }) {
         h('figcaption', { id: 'faces-found' }, faces.length
           ? `${plural(faces.length, 'face')} found, outlined; choose one to jump to its candidates.`
           : 'No face was found in this photo.')),
-      h('div', { class: 'faces' }, faces.map((f) => faceSection(search, f, proposals, rerender, policy)))));
+      h('div', { class: 'faces' }, faces.map((f) => faceSection(search, f, proposals, rerender, policy, sourceOf)))));
   if (query.face !== undefined) setTimeout(() => focusFace(Number(query.face)), 0);
   return view;
 }
