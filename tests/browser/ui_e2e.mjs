@@ -142,7 +142,13 @@ async function shutdown() {
 // ---- the steps ----
 const steps = [];
 const step = (name, fn) => steps.push([name, fn]);
-const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+// Screenshots wait until every image has loaded (or failed) and the pointer hovers nothing.
+async function shot(name) {
+  await page.mouse.move(0, 0);
+  await page.waitForFunction(() => [...document.querySelectorAll('img.api-image')].every((i) => i.dataset.state !== 'loading')
+    && [...document.querySelectorAll('.source')].every((dd) => dd.textContent !== 'loading…'));
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+}
 
 async function signIn(token, expectedUser) {
   await page.goto(`${base}/#/signin`);
@@ -202,7 +208,7 @@ step('wording of figures and statuses (format.js, in the browser)', async () => 
       f.falseMatchRate(undefined), f.distance(0.41), f.dateTime('2024-01-02T03:04:05.123Z'),
       f.statusLabel('awaiting_second_review'), f.statusLabel('confirmed'), f.plural(1, 'face'), f.plural(2, 'face')];
   });
-  assert.deepEqual(words, ['2.0 × 10⁻⁵ (about 1 in 50,000)', '1.2 × 10⁻³ (about 1 in 833)',
+  assert.deepEqual(words, ['2.0 × 10⁻⁵ (about 1 in 50,000)', '1.2 × 10⁻³ (about 1 in 830)',
     'below what the calibration can measure', '62 % (no evidence of a match)', 'unknown', '0.410',
     '2024-01-02 03:04:05 UTC', 'Awaiting second review', 'Confirmed by two reviewers', '1 face', '2 faces']);
 });
@@ -294,12 +300,11 @@ step('upload by file picker: faces outlined, candidates side by side', async () 
   assert.ok(box.x >= frame.x - 1 && box.y >= frame.y - 1 && box.x + box.width <= frame.x + frame.width + 1, 'outline inside photo');
   assert.match(await page.locator('.notice.caution').textContent(), /candidates, not identifications/);
   await assertAccessible('search result');
+  await shot('04-candidates');
   // Keyboard: a face outline is a button that takes the focus to that face's candidates.
   await page.locator('.face-box').first().focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'face-0');
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await shot('04-candidates');
 });
 
 step('analyst proposes the top candidate', async () => {

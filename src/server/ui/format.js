@@ -9,7 +9,7 @@ export function falseMatchRate(rate) {
   const exponent = Math.floor(Math.log10(rate));
   const mantissa = rate / 10 ** exponent;
   const superscript = String(exponent).replace(/[-0-9]/g, (c) => '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'['-0123456789'.indexOf(c)]);
-  const oneIn = Math.round(1 / rate);
+  const oneIn = Number((1 / rate).toPrecision(2));  // an estimate: two significant digits
   return `${mantissa.toFixed(1)} × 10${superscript} (about 1 in ${oneIn.toLocaleString('en-US')})`;
 }
 
