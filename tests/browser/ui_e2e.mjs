@@ -121,7 +121,7 @@ let serverExit = null;
 if (server) server.on('exit', (code, signal) => { serverExit = code ?? signal; });
 
 async function waitForHealth() {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {  // up to 2 minutes: the machine may be busy
     if (serverExit !== null) break;
     try {
       const r = await fetch(`${base}/v1/health`);
@@ -461,7 +461,7 @@ browser = await chromium.launch({ executablePath: args.chromium, headless: !args
   args: ['--no-sandbox', '--disable-dev-shm-usage', '--font-render-hinting=none'] });
 const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
 page = await context.newPage();
-page.setDefaultTimeout(20_000);
+page.setDefaultTimeout(60_000);  // generous: the suite runs in parallel on 2 cores
 const consoleErrors = [];
 page.on('pageerror', (error) => consoleErrors.push(String(error)));
 
