@@ -7,22 +7,14 @@
 #include "access/service_database.h"
 #include "core/error.h"
 #include "core/utc_time.h"
+#include "support/error_code_of.h"
 #include "support/test_support.h"
 
 namespace facetrace {
 namespace {
 
 using testing::ScratchDir;
-
-ErrorCode CodeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return ErrorCode::kInternal;
-}
+constexpr auto CodeOf = testing::ErrorCodeOf;
 
 TEST(RoleTest, NamesRoundTrip) {
   for (Role role : AllRoles()) EXPECT_EQ(ParseRole(RoleName(role)), role);

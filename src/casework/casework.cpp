@@ -94,6 +94,14 @@ std::string DumpJson(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// The search `id` read inside the caller's lock; nullopt when there is none.
+std::optional<StoredSearch> FindSearch(sqlite3* db, int64_t id) {
+  Statement s(db, fmt::format("SELECT {} FROM searches WHERE id = ?1", kSearchColumns));
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  return ReadSearch(db, s);
+}
+
 void RequireText(const std::string& value, const std::string& what) {
   if (value.empty()) throw Error(ErrorCode::kInvalidArgument, what + " must not be empty");
 }
@@ -178,10 +186,7 @@ int64_t Casework::AddSearch(const NewSearch& search) {
 
 std::optional<StoredSearch> Casework::GetSearch(int64_t id) const {
   std::lock_guard lock(mu_);
-  Statement s(db_->get(), fmt::format("SELECT {} FROM searches WHERE id = ?1", kSearchColumns));
-  s.Bind(1, id);
-  if (!s.Step()) return std::nullopt;
-  return ReadSearch(db_->get(), s);
+  return FindSearch(db_->get(), id);
 }
 
 std::vector<StoredSearch> Casework::SearchesOfCase(int64_t case_id) const {
@@ -243,13 +248,9 @@ Proposal Casework::Propose(int64_t search_id, int face_index, int64_t identity_i
   std::lock_guard lock(mu_);
   sqlite3* db = db_->get();
   Transaction tx(db);
-  nlohmann::json faces;
-  {
-    Statement s(db, fmt::format("SELECT {} FROM searches WHERE id = ?1", kSearchColumns));
-    s.Bind(1, search_id);
-    if (!s.Step()) throw Error(ErrorCode::kNotFound, fmt::format("no search {}", search_id));
-    faces = ReadSearch(db, s).faces;
-  }
+  const auto search = FindSearch(db, search_id);
+  if (!search) throw Error(ErrorCode::kNotFound, fmt::format("no search {}", search_id));
+  const nlohmann::json& faces = search->faces;
   if (face_index < 0 || static_cast<size_t>(face_index) >= faces.size()) {
     throw Error(ErrorCode::kInvalidArgument, fmt::format("search {} has no face {} (it has {})",
                                                          search_id, face_index, faces.size()));

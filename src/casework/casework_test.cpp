@@ -3,22 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "support/error_code_of.h"
 #include "support/test_support.h"
 
 namespace facetrace {
 namespace {
 
 using testing::ScratchDir;
-
-ErrorCode CodeOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return ErrorCode::kInternal;
-}
+constexpr auto CodeOf = testing::ErrorCodeOf;
 
 // One face with a possible match (identity 12) and a stranger (identity 40); a second face
 // with no match.

@@ -33,6 +33,9 @@ int Run(int argc, char** argv) {
   RegisterCalibrate(app, action);
   RegisterCluster(app, action);
   RegisterVideo(app, action);
+  RegisterServe(app, action);
+  RegisterUser(app, action);
+  RegisterAudit(app, action);
 
   try {
     app.parse(argc, argv);

@@ -19,5 +19,8 @@ void RegisterEval(CLI::App& app, CommandAction& action);
 void RegisterCalibrate(CLI::App& app, CommandAction& action);
 void RegisterCluster(CLI::App& app, CommandAction& action);
 void RegisterVideo(CLI::App& app, CommandAction& action);
+void RegisterServe(CLI::App& app, CommandAction& action);
+void RegisterUser(CLI::App& app, CommandAction& action);
+void RegisterAudit(CLI::App& app, CommandAction& action);
 
 }  // namespace facetrace::cli

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/face.h"
+#include "core/markup_escape.h"
 #include "core/model_paths.h"
 #include "core/utc_time.h"
 #include "support/test_support.h"
@@ -28,6 +29,13 @@ TEST(ErrorTest, EveryCodeHasADistinctName) {
   }
   EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kInternal) + 1);
   EXPECT_EQ(ErrorCodeName(ErrorCode::kImageTooLarge), "image_too_large");
+}
+
+TEST(MarkupEscapeTest, EscapesTheFiveMarkupCharacters) {
+  EXPECT_EQ(EscapeMarkup("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  EXPECT_EQ(EscapeMarkup("plain text, é"), "plain text, é");
+  EXPECT_EQ(EscapeMarkup(""), "");
 }
 
 TEST(UtcTimeTest, FormatsAndParsesIso8601) {

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/markup_escape.h"
+
 namespace facetrace {
 
 namespace {
@@ -13,29 +15,6 @@ constexpr double kWidth = 640, kHeight = 480;
 constexpr double kLeft = 70, kRight = 170, kTop = 40, kBottom = 60;  // margins
 constexpr const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                     "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -56,7 +35,7 @@ std::string SvgChart::Render() const {
       "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" "
       "fill=\"white\"/>\n<text x=\"{}\" y=\"24\" font-size=\"15\" "
       "text-anchor=\"middle\">{}</text>\n",
-      kWidth, kHeight, kLeft + plot_w / 2, Escape(title));
+      kWidth, kHeight, kLeft + plot_w / 2, EscapeMarkup(title));
   // Ticks and grid: decades on a log axis, tenths of the range otherwise.
   std::vector<double> x_ticks;
   if (log_x) {
@@ -83,8 +62,8 @@ std::string SvgChart::Render() const {
       "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n"
       "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n"
       "<text transform=\"translate(18,{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-      kLeft, kTop, plot_w, plot_h, kLeft + plot_w / 2, kHeight - 18, Escape(x_label),
-      kTop + plot_h / 2, Escape(y_label));
+      kLeft, kTop, plot_w, plot_h, kLeft + plot_w / 2, kHeight - 18, EscapeMarkup(x_label),
+      kTop + plot_h / 2, EscapeMarkup(y_label));
   for (size_t s = 0; s < series.size(); ++s) {
     const char* colour = kColours[s % std::size(kColours)];
     std::string points;
@@ -95,7 +74,7 @@ std::string SvgChart::Render() const {
         "<line x1=\"{2}\" y1=\"{3}\" x2=\"{4}\" y2=\"{3}\" stroke=\"{0}\" stroke-width=\"3\"/>"
         "<text x=\"{5}\" y=\"{6}\">{7}</text>\n",
         colour, points, kLeft + plot_w + 10, kTop + 10 + 20 * s, kLeft + plot_w + 30,
-        kLeft + plot_w + 36, kTop + 14 + 20 * s, Escape(series[s].name));
+        kLeft + plot_w + 36, kTop + 14 + 20 * s, EscapeMarkup(series[s].name));
   }
   return svg + "</svg>\n";
 }

@@ -78,8 +78,11 @@ WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
   return result;
 }
 
-FaceRecord ToRecord(const Face& face) {
+}  // namespace
+
+FaceRecord ToFaceRecord(const Face& face, int64_t identity_id) {
   FaceRecord record;
+  record.identity_id = identity_id;
   record.box = face.detection.box;
   record.landmarks = face.detection.landmarks;
   record.detector_score = face.detection.score;
@@ -88,8 +91,6 @@ FaceRecord ToRecord(const Face& face) {
   record.embedding = face.embedding;
   return record;
 }
-
-}  // namespace
 
 EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
                      const EnrollOptions& options) {
@@ -112,8 +113,7 @@ EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
         if (result.outcome.status == EnrollStatus::kEnrolled) {
           Catalog& catalog = gallery.catalog();
           result.image->identity_id = catalog.EnsureIdentity(item.identity, item.metadata);
-          FaceRecord record = ToRecord(*result.face);
-          record.identity_id = result.image->identity_id;
+          const FaceRecord record = ToFaceRecord(*result.face, result.image->identity_id);
           const auto face_ids = catalog.AddImage(*result.image, {record});
           if (face_ids) {
             gallery.IndexFaces(*face_ids, {record.embedding});

@@ -55,6 +55,9 @@ struct EnrollOptions {
   double index_save_interval_seconds = 60;  // checkpoint the index during long runs
 };
 
+// The catalog row of a face found by the pipeline, made by this build's embedder.
+FaceRecord ToFaceRecord(const Face& face, int64_t identity_id);
+
 EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
                      const EnrollOptions& options);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "embed/face_embedder.h"
 #include "support/test_support.h"
 
 namespace facetrace {
@@ -17,6 +18,23 @@ std::vector<EnrollItem> JohnItems(size_t per_identity) {
       items.push_back({who, files[i], {{"team", "johns"}}, "test"});
   }
   return items;
+}
+
+TEST(EnrollerTest, FaceRecordCarriesTheFaceAndTheModel) {
+  Face face;
+  face.detection.box = {1, 2, 30, 40};
+  face.detection.score = 0.9f;
+  face.detection.landmarks[0] = {5, 6};
+  face.quality = 0.7f;
+  face.embedding = Embedding(kEmbeddingDim, 0.25f);
+  const FaceRecord record = ToFaceRecord(face, 42);
+  EXPECT_EQ(record.identity_id, 42);
+  EXPECT_EQ(record.box.height, 40);
+  EXPECT_EQ(record.landmarks[0].y, 6);
+  EXPECT_FLOAT_EQ(record.detector_score, 0.9f);
+  EXPECT_FLOAT_EQ(record.quality, 0.7f);
+  EXPECT_EQ(record.model_id, FaceEmbedder::kModelId);
+  EXPECT_EQ(record.embedding, face.embedding);
 }
 
 TEST(EnrollerTest, EnrollsReportsAndSkipsWhatIsThere) {
