@@ -23,8 +23,9 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     chromium: { type: 'string', default: process.env.FACETRACE_CHROMIUM || '/usr/bin/chromium' },
     headed: { type: 'boolean', default: false },
-    // Development only: drive a server that is already running, with these tokens
-    // (analyst=..,reviewer1=..,reviewer2=..,auditor=..), instead of starting facetrace.
+    // Development only: drive a server that is already running (its gallery enrolled from the
+    // same photos), with these tokens (analyst=..,reviewer1=..,reviewer2=..,auditor=..,admin=..),
+    // instead of starting facetrace. The ctest never uses it.
     'server-url': { type: 'string' },
     tokens: { type: 'string' },
   },
