@@ -373,6 +373,29 @@ step('reviewer 2 confirms on the search page: confirmed', async () => {
   await shot('07-confirmed');
 });
 
+step('a second proposal is rejected by a reviewer', async () => {
+  await signIn(tokens.analyst, 'alice (analyst)');
+  await page.goto(searchUrl);
+  const second = page.locator('section.face').first().locator('article.candidate').nth(1);
+  await second.getByRole('button', { name: 'Propose this candidate…' }).click();
+  await second.getByRole('button', { name: 'Propose for review' }).click();
+  // Without a comment the browser refuses the form: nothing is proposed.
+  assert.equal(await second.getByLabel('Why this candidate').evaluate((el) => el.validity.valueMissing), true);
+  assert.equal(await second.locator('section.proposal').count(), 0);
+  await second.getByLabel('Why this candidate').fill('Similar jaw line; worth a second look.');
+  await second.getByRole('button', { name: 'Propose for review' }).click();
+  await page.locator('section.face').first().locator('article.candidate').nth(1).locator('.proposal[data-status="proposed"]').waitFor();
+  await signIn(tokens.reviewer1, 'bob (reviewer)');
+  await page.goto(searchUrl);
+  const proposal = page.locator('section.face').first().locator('article.candidate').nth(1).locator('section.proposal');
+  await proposal.getByLabel('Your review comment').fill('Different ear shape and eye spacing.');
+  await proposal.getByRole('button', { name: 'Reject' }).click();
+  const rejected = page.locator('section.face').first().locator('article.candidate').nth(1).locator('section.proposal[data-status="rejected"]');
+  await rejected.waitFor();
+  assert.equal(await rejected.locator('.status').textContent(), 'Rejected');
+  assert.match(await rejected.locator('.decisions').textContent(), /Rejected by bob/);
+});
+
 step('export the case report (HTML and JSON)', async () => {
   await page.goto(caseUrl);
   await page.locator('#case-proposals section.proposal[data-status="confirmed"]').waitFor();
