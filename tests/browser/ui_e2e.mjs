@@ -400,6 +400,7 @@ step('export the case report (HTML and JSON)', async () => {
   await page.goto(caseUrl);
   await page.locator('#case-proposals section.proposal[data-status="confirmed"]').waitFor();
   assert.equal(await page.locator('#case-searches tbody tr').count(), 2);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot('08-case');
   const [html] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export report (HTML)' }).click()]);
   const htmlFile = path.join(out, 'report.html');
