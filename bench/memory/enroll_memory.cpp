@@ -122,11 +122,12 @@ int Enroll(const fs::path& facetrace, const fs::path& work) {
   double peak = 0;
   std::printf("seconds,rss_mib\n");
   for (int status = 0; waitpid(pid, &status, WNOHANG) == 0;) {
+    // Sampled after the sleep: just after fork the child is still a copy of this process.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
     peak = std::max(peak, StatusMiB(pid, "VmHWM:"));
     std::printf("%.0f,%.1f\n", std::chrono::duration<double>(Clock::now() - start).count(),
                 StatusMiB(pid, "VmRSS:"));
     std::fflush(stdout);
-    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
   std::printf("peak_rss_mib=%.1f seconds=%.0f\n", peak,
               std::chrono::duration<double>(Clock::now() - start).count());

@@ -42,6 +42,8 @@ int Run(const std::string& db, const std::string& photos, int64_t faces, uint64_
   options.faces = synthetic;
   options.seed = seed;
   const SyntheticGallery g = MakeGallery(options);
+  // The synthetic faces join the model the real photos were enrolled with.
+  const std::string model_id = Gallery::Open(db)->model().model_id;
   auto catalog = Catalog::Open(db);
   size_t row = 0;
   int64_t identities = 0;
@@ -57,7 +59,7 @@ int Run(const std::string& db, const std::string& photos, int64_t faces, uint64_
     for (; row < static_cast<size_t>(g.size()) && g.identities[row] == identity; ++row) {
       FaceRecord face;
       face.box = {0, 0, 150, 150};
-      face.model_id = FaceEmbedder::kModelId;
+      face.model_id = model_id;
       face.embedding.assign(g.vectors.begin() + static_cast<long>(row) * g.dim,
                             g.vectors.begin() + static_cast<long>(row + 1) * g.dim);
       records.push_back(std::move(face));
