@@ -80,7 +80,7 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   const std::filesystem::path& path() const { return path_; }
 
@@ -115,6 +115,11 @@ class Catalog {
   int64_t ForEachFace(const std::string& model_id,
                       const std::function<void(const FaceRecord&)>& visit) const;
   int64_t CountFaces(const std::string& model_id) const;
+
+  // Settings -----------------------------------------------------------------------------
+  // Named values stored with the gallery (e.g. "index.factory"); nullopt when never set.
+  std::optional<std::string> GetSetting(const std::string& key) const;
+  void SetSetting(const std::string& key, const std::string& value);
 
   // Bookkeeping --------------------------------------------------------------------------
   // Incremented by every insert or delete of a face, in the same transaction.

@@ -105,7 +105,8 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(Catalog::kSchemaVersion));
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");  // persistent, so visible from here
   for (const char* object : {"identities", "images", "faces", "meta", "faces_identity",
-                             "faces_model", "images_identity", "faces_added", "faces_removed"}) {
+                             "faces_model", "images_identity", "faces_added", "faces_removed",
+                             "settings"}) {
     EXPECT_EQ(Query(path, std::string("SELECT COUNT(*) FROM sqlite_master WHERE name = '") +
                               object + "'"),
               "1")
@@ -116,6 +117,26 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   EXPECT_EQ(catalog->Stats().schema_version, Catalog::kSchemaVersion);
   EXPECT_EQ(catalog->path(), path);
   EXPECT_TRUE(Catalog::Open(dir / "new.db"));  // an absent file is created
+}
+
+TEST(CatalogTest, SettingsPersistAndVersion1FilesGainThem) {
+  ScratchDir dir;
+  const fs::path path = dir / "c.db";
+  {
+    auto catalog = Catalog::Open(path);
+    EXPECT_FALSE(catalog->GetSetting("index.factory"));
+    catalog->SetSetting("index.factory", "HNSW32");
+    catalog->SetSetting("index.factory", "Flat");  // replaced, not duplicated
+    EXPECT_EQ(catalog->GetSetting("index.factory"), "Flat");
+    EXPECT_EQ(catalog->Generation(), 0);  // settings are not faces
+  }
+  EXPECT_EQ(Catalog::Open(path)->GetSetting("index.factory"), "Flat");
+  // A database written before settings existed (schema 1) is migrated on open.
+  Query(path, "DROP TABLE settings");
+  Query(path, "PRAGMA user_version = 1");
+  auto old = Catalog::Open(path);
+  EXPECT_EQ(old->Stats().schema_version, Catalog::kSchemaVersion);
+  EXPECT_FALSE(old->GetSetting("index.factory"));
 }
 
 TEST(CatalogTest, RefusesANewerSchemaWithoutTouchingIt) {

@@ -51,6 +51,10 @@ CREATE TRIGGER faces_added AFTER INSERT ON faces
 CREATE TRIGGER faces_removed AFTER DELETE ON faces
   BEGIN UPDATE meta SET value = value + 1 WHERE key = 'generation'; END;
 )sql",
+    // 1 -> 2: settings of this database, such as the index factory (key 'index.factory').
+    R"sql(
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql",
 };
 
 }  // namespace

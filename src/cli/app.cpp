@@ -33,6 +33,7 @@ int Run(int argc, char** argv) {
   RegisterCalibrate(app, action);
   RegisterCluster(app, action);
   RegisterVideo(app, action);
+  RegisterIndex(app, action);
 
   try {
     app.parse(argc, argv);

@@ -19,5 +19,6 @@ void RegisterEval(CLI::App& app, CommandAction& action);
 void RegisterCalibrate(CLI::App& app, CommandAction& action);
 void RegisterCluster(CLI::App& app, CommandAction& action);
 void RegisterVideo(CLI::App& app, CommandAction& action);
+void RegisterIndex(CLI::App& app, CommandAction& action);
 
 }  // namespace facetrace::cli

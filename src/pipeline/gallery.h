@@ -4,12 +4,19 @@
 // otherwise rebuilds it from the stored embeddings (a crash mid-enroll, a deleted index file
 // or a write by another process all end here). Search answers per identity: each identity
 // appears once, with the distance of its closest gallery face.
+//
+// The kind of index is the catalog setting "index.factory" (index/index_spec.h), or "auto":
+// chosen by gallery size (ChooseFactory) whenever the index is rebuilt. A loaded index keeps
+// its kind until a rebuild (`facetrace index build`), so a growing gallery never stalls an
+// enroll on a surprise rebuild. A rebuild also compacts deletions an HNSW index kept as
+// tombstones; opening rebuilds once they pass a fifth of the index.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,9 +37,18 @@ struct Candidate {
   bool possible_match = false;             // within the policy's false-match rate
 };
 
+struct GalleryOptions {
+  // Memory-map a big IVF index (FaceIndex::LoadOptions::map) for a read-only server: it opens
+  // in seconds, and enrolling into it is refused.
+  bool map_index = false;
+};
+
 class Gallery {
  public:
-  static std::unique_ptr<Gallery> Open(const std::filesystem::path& db_path);
+  static constexpr const char* kIndexFactorySetting = "index.factory";
+
+  static std::unique_ptr<Gallery> Open(const std::filesystem::path& db_path,
+                                       GalleryOptions options = {});
   ~Gallery();
 
   Catalog& catalog() { return *catalog_; }
@@ -44,6 +60,18 @@ class Gallery {
 
   // Up to `top_k` identities nearest to `probe`, best first.
   std::vector<Candidate> Search(const Embedding& probe, int top_k) const;
+  // The same for many probes in one index call: FAISS's exact search turns 20 or more into
+  // one BLAS matrix product, several times faster per probe (docs/PERFORMANCE.md).
+  std::vector<std::vector<Candidate>> Search(std::span<const Embedding> probes, int top_k) const;
+
+  // The configured factory: the "index.factory" setting, or "auto" when unset.
+  std::string ConfiguredFactory() const;
+  // The factory a rebuild would use now: the configured one, or ChooseFactory's for "auto".
+  std::string FactoryForRebuild() const;
+  // Rebuilds the index from the catalog with `factory` (training IVF/PQ kinds on a sample
+  // spread over the catalog) and saves it. Throws Error(kInvalidArgument) for a bad factory,
+  // leaving the current index in place.
+  void RebuildIndex(const std::string& factory);
 
   // Puts faces the caller has just committed to the catalog into the index.
   void IndexFaces(const std::vector<int64_t>& face_ids, const std::vector<Embedding>& embeddings);
@@ -57,7 +85,7 @@ class Gallery {
 
  private:
   explicit Gallery(std::unique_ptr<Catalog> catalog);
-  void LoadOrRebuildIndex();
+  void LoadOrRebuildIndex(const GalleryOptions& options);
 
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<FaceIndex> index_;
