@@ -372,8 +372,9 @@ std::optional<std::string> Catalog::GetSetting(const std::string& key) const {
 }
 
 void Catalog::SetSetting(const std::string& key, const std::string& value) {
-  Statement s(db_, "INSERT INTO settings(key, value) VALUES(?, ?) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  Statement s(db_,
+              "INSERT INTO settings(key, value) VALUES(?, ?) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   s.Bind(1, key).Bind(2, value).Run();
 }
 

@@ -78,14 +78,7 @@ std::string IntegrityCheck(const fs::path& db_path) {
 // Runs `f`, expecting Error with `code`; returns its message.
 template <typename F>
 std::string ExpectError(ErrorCode code, F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
+  return testing::ExpectErrorCode(code, std::forward<F>(f));
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -104,9 +97,9 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   }
   EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(Catalog::kSchemaVersion));
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");  // persistent, so visible from here
-  for (const char* object : {"identities", "images", "faces", "meta", "faces_identity",
-                             "faces_model", "images_identity", "faces_added", "faces_removed",
-                             "settings"}) {
+  for (const char* object :
+       {"identities", "images", "faces", "meta", "faces_identity", "faces_model", "images_identity",
+        "faces_added", "faces_removed", "settings"}) {
     EXPECT_EQ(Query(path, std::string("SELECT COUNT(*) FROM sqlite_master WHERE name = '") +
                               object + "'"),
               "1")

@@ -42,14 +42,14 @@ uint64_t BytesOnDisk(const std::filesystem::path& index_path) {
 
 nlohmann::json Info(const Gallery& gallery) {
   const FaceIndex& index = gallery.index();
-  const auto saved = FaceIndex::Load(gallery.index_path(), {.map = true});
+  const auto saved = FaceIndex::SavedGeneration(gallery.index_path());
   return {{"factory", index.factory()},
           {"configured_factory", gallery.ConfiguredFactory()},
           {"factory_for_rebuild", gallery.FactoryForRebuild()},
           {"faces", index.size()},
           {"tombstones", index.tombstones()},
           {"bytes_on_disk", BytesOnDisk(gallery.index_path())},
-          {"index_generation", saved ? saved->generation : -1},
+          {"index_generation", saved.value_or(-1)},
           {"catalog_generation", gallery.catalog().Generation()},
           {"index_rebuilt", gallery.index_was_rebuilt()}};
 }
@@ -127,16 +127,16 @@ int RunVerify(const IndexArgs& args) {
         worst = std::max(worst, std::abs((*stored)[d] - face.embedding[d]));
       }
       if (worst > 1e-3f) {  // fp16 keeps embeddings to about 1e-4
-        findings.Add(fmt::format("face {}: the index holds another vector (off by {:.4f})",
-                                 face.id, worst));
+        findings.Add(
+            fmt::format("face {}: the index holds another vector (off by {:.4f})", face.id, worst));
       }
     }
     faces.emplace_back(face.id, face.embedding);
   });
   const auto catalog_faces = catalog->CountFaces(FaceEmbedder::kModelId);
   if (index.size() != catalog_faces) {
-    findings.Add(fmt::format("index holds {} live faces, the catalog {}", index.size(),
-                             catalog_faces));
+    findings.Add(
+        fmt::format("index holds {} live faces, the catalog {}", index.size(), catalog_faces));
   }
   // A sample searched for itself: each must come back first, and nothing returned may be a
   // face the catalog no longer has (a deletion the index missed).
@@ -157,8 +157,8 @@ int RunVerify(const IndexArgs& args) {
       return n.id == faces[i].first && n.distance < 1e-2f;
     });
     if (!self) {
-      findings.Add(fmt::format("face {} is not found by searching for its own vector",
-                               faces[i].first));
+      findings.Add(
+          fmt::format("face {} is not found by searching for its own vector", faces[i].first));
     }
     for (const Neighbor& n : hits) {
       if (!owners.count(n.id) && reported.insert(n.id).second) {
@@ -178,8 +178,8 @@ int RunVerify(const IndexArgs& args) {
                              catalog_faces, faces.size());
   }
   if (findings.total > 0) {
-    std::cerr << fmt::format("index {} does not match the catalog ({} problems):\n",
-                             path.string(), findings.total);
+    std::cerr << fmt::format("index {} does not match the catalog ({} problems):\n", path.string(),
+                             findings.total);
     for (const auto& p : findings.problems) std::cerr << "  " << p << "\n";
     std::cerr << "run facetrace index build to rebuild it\n";
     return kExitFatal;
@@ -195,7 +195,9 @@ void RegisterIndex(CLI::App& app, CommandAction& action) {
   const auto add = [&](const char* name, const char* help, int (*run)(const IndexArgs&)) {
     auto args = std::make_shared<IndexArgs>();
     CLI::App* sub = cmd->add_subcommand(name, help);
-    sub->add_option("--db", args->db, "Catalog database file")->required()->check(CLI::ExistingFile);
+    sub->add_option("--db", args->db, "Catalog database file")
+        ->required()
+        ->check(CLI::ExistingFile);
     sub->add_flag("--json", args->json, "JSON output");
     sub->callback([args, run, &action] { action = [args, run] { return run(*args); }; });
     return std::make_pair(sub, args);

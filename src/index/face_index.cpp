@@ -453,6 +453,11 @@ void FaceIndex::Save(const fs::path& path, int64_t generation) const {
   WriteTextFileAtomically(SidecarPath(path), SidecarJson(sidecar));
 }
 
+std::optional<int64_t> FaceIndex::SavedGeneration(const fs::path& path) {
+  if (!Exists(SidecarPath(path))) return std::nullopt;
+  return ReadSidecar(SidecarPath(path)).generation;
+}
+
 std::vector<fs::path> FaceIndex::Files(const fs::path& path) {
   std::vector<fs::path> files;
   for (const fs::path& f : {path, LivePath(path), SidecarPath(path)}) {

@@ -103,6 +103,9 @@ class FaceIndex {
   // generation it reflects. Throws Error(kIo) naming the file when the OS refuses (disk
   // full, ...) and Error(kIndex) for a read-only index.
   void Save(const std::filesystem::path& path, int64_t generation) const;
+  // The catalog generation the index saved at `path` reflects, from its sidecar alone (no
+  // index is read); nullopt when there is none. Throws Error(kIndex) for a damaged sidecar.
+  static std::optional<int64_t> SavedGeneration(const std::filesystem::path& path);
   // The files Save writes for `path` that exist (for sizes and clean-up).
   static std::vector<std::filesystem::path> Files(const std::filesystem::path& path);
 

@@ -74,14 +74,7 @@ void ExpectSameNeighbours(const std::vector<Neighbor>& actual,
 
 template <typename F>
 std::string ExpectError(ErrorCode code, F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
+  return testing::ExpectErrorCode(code, std::forward<F>(f));
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -580,6 +573,8 @@ TEST(FaceIndexTest, MemoryMappedIvfSearchesLikeTheLoadedOne) {
     EXPECT_EQ(names, (std::vector<std::string>{"g.faiss", "g.faiss.live", "g.faiss.meta.json",
                                                "g.faiss.f16"}));
   }
+  EXPECT_EQ(FaceIndex::SavedGeneration(path), 9);
+  EXPECT_FALSE(FaceIndex::SavedGeneration(dir / "absent.faiss"));
   auto in_memory = FaceIndex::Load(path);
   auto mapped = FaceIndex::Load(path, {.map = true});
   ASSERT_TRUE(in_memory && mapped);

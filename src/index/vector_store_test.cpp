@@ -12,17 +12,7 @@ namespace {
 
 using testing::ScratchDir;
 
-template <typename F>
-std::string ExpectError(ErrorCode code, F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
-}
+using testing::ExpectErrorCode;
 
 TEST(VectorStoreTest, RowsComeBackAtHalfPrecisionByIdAcrossReopens) {
   ScratchDir dir;
@@ -48,27 +38,27 @@ TEST(VectorStoreTest, RowsComeBackAtHalfPrecisionByIdAcrossReopens) {
   for (int d = 0; d < 4; ++d) expected += rows[d] * rows[d];
   EXPECT_NEAR(store->SquaredDistance(2, query.data()), expected, 1e-3f);
   // Read-only: a store loaded for searching refuses writes.
-  ExpectError(ErrorCode::kIndex,
-              [&] { store->Put(std::vector<int64_t>{1}, std::vector<float>(4)); });
+  ExpectErrorCode(ErrorCode::kIndex,
+                  [&] { store->Put(std::vector<int64_t>{1}, std::vector<float>(4)); });
 }
 
 TEST(VectorStoreTest, RefusesMissingForeignAndMismatchedFiles) {
   ScratchDir dir;
   const std::string missing =
-      ExpectError(ErrorCode::kIndex, [&] { VectorStore::Open(dir / "none.f16", 4, false); });
+      ExpectErrorCode(ErrorCode::kIndex, [&] { VectorStore::Open(dir / "none.f16", 4, false); });
   EXPECT_NE(missing.find("none.f16"), std::string::npos) << missing;
   testing::WriteFile(dir / "foreign.f16", "this is not a vector store at all");
-  ExpectError(ErrorCode::kIndex, [&] { VectorStore::Open(dir / "foreign.f16", 4, true); });
+  ExpectErrorCode(ErrorCode::kIndex, [&] { VectorStore::Open(dir / "foreign.f16", 4, true); });
   VectorStore::Open(dir / "v.f16", 4, true);
   const std::string dim =
-      ExpectError(ErrorCode::kIndex, [&] { VectorStore::Open(dir / "v.f16", 8, true); });
+      ExpectErrorCode(ErrorCode::kIndex, [&] { VectorStore::Open(dir / "v.f16", 8, true); });
   EXPECT_NE(dim.find("dim 4"), std::string::npos) << dim;
   auto store = VectorStore::Open(dir / "v.f16", 4, true);
-  ExpectError(ErrorCode::kInvalidArgument,
-              [&] { store->Put(std::vector<int64_t>{1}, std::vector<float>(3)); });
-  ExpectError(ErrorCode::kInvalidArgument,
-              [&] { store->Put(std::vector<int64_t>{-1}, std::vector<float>(4)); });
-  ExpectError(ErrorCode::kIo, [&] { VectorStore::Open(dir / "no/such/v.f16", 4, true); });
+  ExpectErrorCode(ErrorCode::kInvalidArgument,
+                  [&] { store->Put(std::vector<int64_t>{1}, std::vector<float>(3)); });
+  ExpectErrorCode(ErrorCode::kInvalidArgument,
+                  [&] { store->Put(std::vector<int64_t>{-1}, std::vector<float>(4)); });
+  ExpectErrorCode(ErrorCode::kIo, [&] { VectorStore::Open(dir / "no/such/v.f16", 4, true); });
 }
 
 }  // namespace

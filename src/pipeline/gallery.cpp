@@ -65,7 +65,8 @@ void Gallery::RebuildIndex(const std::string& factory) {
     std::vector<float> sample;
     int64_t seen = 0;
     catalog_->ForEachFace(FaceEmbedder::kModelId, [&](const FaceRecord& face) {
-      if (seen++ % stride == 0) sample.insert(sample.end(), face.embedding.begin(), face.embedding.end());
+      if (seen++ % stride == 0)
+        sample.insert(sample.end(), face.embedding.begin(), face.embedding.end());
     });
     if (sample.empty()) {
       throw Error(ErrorCode::kIndex, "index '" + factory +

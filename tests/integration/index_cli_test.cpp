@@ -48,7 +48,8 @@ TEST(IndexCliTest, BuildInfoVerifyForEachKind) {
   FillCatalog(db, 100, 4);
   for (const std::string factory : {"Flat", "HNSW32", "IVF8,PQ16,Rerank50"}) {
     SCOPED_TRACE(factory);
-    const auto built = Json(RunFacetrace({"index", "build", "--db", db, "--factory", factory, "--json"}));
+    const auto built =
+        Json(RunFacetrace({"index", "build", "--db", db, "--factory", factory, "--json"}));
     EXPECT_EQ(built["factory"], factory);
     EXPECT_EQ(built["configured_factory"], factory);  // remembered in the catalog
     EXPECT_EQ(built["faces"], 400);
@@ -66,7 +67,8 @@ TEST(IndexCliTest, BuildInfoVerifyForEachKind) {
   EXPECT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("tombstones"), std::string::npos) << text.out;
   // "auto" goes back to the choice by size: exact at this size.
-  const auto automatic = Json(RunFacetrace({"index", "build", "--db", db, "--factory", "auto", "--json"}));
+  const auto automatic =
+      Json(RunFacetrace({"index", "build", "--db", db, "--factory", "auto", "--json"}));
   EXPECT_EQ(automatic["factory"], "Flat");
   EXPECT_EQ(automatic["configured_factory"], "auto");
 }

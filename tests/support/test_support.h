@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+
+#include "core/error.h"
 
 namespace facetrace::testing {
 
@@ -61,5 +64,19 @@ int SpawnFacetrace(const std::vector<std::string>& args);
 
 // Waits for a child started by SpawnFacetrace; returns what RunCommand's exit_code would be.
 int WaitForChild(int pid);
+
+// Runs `f` and expects it to throw facetrace::Error with `code`; returns the message (empty,
+// with a test failure, when nothing or something else was thrown).
+template <typename F>
+std::string ExpectErrorCode(ErrorCode code, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return "";
+}
 
 }  // namespace facetrace::testing
