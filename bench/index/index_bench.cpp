@@ -1,15 +1,25 @@
 // facetrace_index_bench: FAISS index choices on synthetic face-like galleries (issue 4).
 //
-// For each index: gallery size, build time (train + add), memory per face (resident growth
-// while building, and bytes on disk), single-probe latency p50/p95, recall@10 against exact
-// search, and batch search throughput (many probes in one call, which FAISS's flat search
-// turns into one BLAS matrix product).
+// Galleries up to 50M faces do not fit in memory as floats (25.6 GB), so the work is split
+// into steps that stream the gallery and leave files behind, and searches can be re-measured
+// without rebuilding:
 //
-//   build/facetrace_index_bench --faces 1000000 --index 'Flat;HNSW32@64;IVF4096,PQ16@32'
+//   facetrace_index_bench build  --faces 10000000 --factory HNSW32 --out /data/10m_hnsw32.faiss
+//   facetrace_index_bench truth  --faces 10000000 --probes 200 --out /data/10m.truth
+//   facetrace_index_bench search --index /data/10m_hnsw32.faiss --truth /data/10m.truth
+//                                --breadth 64,128,256 [--rerank 100,200] [--map]
+//   facetrace_index_bench check  --faces 50000     (generator distances vs dlib's)
 //
-// "@N" sets the search breadth (HNSW efSearch, IVF nprobe). Timings are wall clock on
-// whatever else runs on the machine: report medians of repeated runs.
+// build prints train/add/save times, peak resident memory and bytes per face (in memory and
+// on disk); truth finds the exact top-k of each probe by a streamed brute-force scan; search
+// prints load time, resident memory, single-probe p50/p95, recall@k against the truth, and the
+// per-probe time of one batch call with all probes (FAISS's BLAS path for Flat). Timings are
+// wall clock on whatever else runs on the machine, so CPU time is printed beside them: report
+// the load with both. Run search with OMP_NUM_THREADS=1: a lone probe gains nothing from
+// FAISS's thread team on a busy machine and loses a time slice whenever a member waits.
 #include <unistd.h>
+
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,142 +31,302 @@
 #include <unordered_set>
 #include <vector>
 
-#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "index/face_index.h"
 #include "index/synthetic_embeddings.h"
-#include "measure.h"
 
 namespace facetrace::bench {
 namespace {
 
 namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
 
-struct Spec {
-  std::string factory;
-  int breadth = 0;  // 0: FAISS's default
-};
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
-std::vector<Spec> ParseSpecs(const std::string& text) {
-  std::vector<Spec> specs;
+// CPU seconds of the calling thread (process: all threads). On a shared machine wall time
+// includes waiting for a core; CPU time is what the search itself cost.
+double CpuSeconds(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// A "VmRSS"/"VmHWM" line of /proc/self/status, in bytes.
+double StatusBytes(const std::string& key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(key + ":")) return std::stod(line.substr(key.size() + 1)) * 1024;
+  }
+  return 0;
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+std::vector<int> ParseInts(const std::string& text) {
+  std::vector<int> values;
   std::stringstream in(text);
   std::string item;
-  while (std::getline(in, item, ';')) {
-    if (item.empty()) continue;
-    Spec s;
-    const auto at = item.find('@');
-    s.factory = item.substr(0, at);
-    if (at != std::string::npos) s.breadth = std::stoi(item.substr(at + 1));
-    specs.push_back(s);
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) values.push_back(std::stoi(item));
   }
-  return specs;
+  return values;
 }
 
-double MeanRecall(const std::vector<std::vector<Neighbor>>& found,
-                  const std::vector<std::vector<Neighbor>>& exact) {
-  double sum = 0;
-  for (size_t q = 0; q < found.size(); ++q) {
-    std::unordered_set<int64_t> truth;
-    for (const Neighbor& n : exact[q]) truth.insert(n.id);
-    size_t hits = 0;
-    for (const Neighbor& n : found[q]) hits += truth.count(n.id);
-    sum += static_cast<double>(hits) / static_cast<double>(std::max<size_t>(1, truth.size()));
-  }
-  return sum / static_cast<double>(found.size());
+uint64_t BytesOf(const std::vector<fs::path>& files) {
+  uint64_t bytes = 0;
+  for (const auto& f : files) bytes += fs::file_size(f);
+  return bytes;
 }
 
-struct Options {
-  int64_t faces = 100000;
-  std::string specs = "Flat;HNSW32@64";
-  int64_t probes = 200;
-  int64_t batch = 2000;
-  int64_t train_sample = 200000;
-  std::string scratch = "/tmp/facetrace_index_bench";
+constexpr int64_t kChunk = 1 << 20;
+constexpr uint64_t kProbeSeed = 2;
+
+// build ------------------------------------------------------------------------------------
+struct BuildOptions {
+  int64_t faces = 1000000;
+  std::string factory = "Flat";
+  std::string out;
+  int64_t train_sample = 0;  // 0: what the index asks for
 };
 
-void RunOne(const Spec& spec, const SyntheticGallery& g, const std::vector<float>& probes,
-            const std::vector<std::vector<Neighbor>>& exact, const std::vector<float>& batch,
-            const Options& o) {
-  const double rss_before = ResidentBytes();
+int Build(const BuildOptions& o) {
+  const fs::path out = o.out;
+  fs::create_directories(out.parent_path());
+  const SyntheticOptions gallery{.faces = o.faces};
   const auto start = Clock::now();
-  FaceIndex index(g.dim, spec.factory);
+  FaceIndex index(gallery.dim, o.factory, out.string() + ".f16");
+  double train_s = 0;
   if (index.needs_training()) {
-    const auto n = static_cast<size_t>(std::min(o.train_sample, g.size()));
-    index.Train(std::span(g.vectors).first(n * static_cast<size_t>(g.dim)));
-  }
-  index.Add(g.ids, g.vectors);
-  const double build_s = SecondsSince(start);
-  const double rss_per_face = (ResidentBytes() - rss_before) / static_cast<double>(g.size());
-  if (spec.breadth > 0) index.SetSearchBreadth(spec.breadth);
-
-  const fs::path file = fs::path(o.scratch) / "bench.faiss";
-  index.Save(file, 1);
-  const double disk_per_face =
-      static_cast<double>(fs::file_size(file)) / static_cast<double>(g.size());
-  const auto load_start = Clock::now();
-  { auto loaded = FaceIndex::Load(file); }
-  const double load_s = SecondsSince(load_start);
-  fs::remove(file);
-  fs::remove(file.string() + ".meta.json");
-
-  std::vector<double> latencies_ms;
-  std::vector<std::vector<Neighbor>> found;
-  for (int64_t q = 0; q < o.probes; ++q) {
-    const auto probe =
-        std::span(probes).subspan(static_cast<size_t>(q * g.dim), static_cast<size_t>(g.dim));
+    const int64_t n = o.train_sample > 0 ? o.train_sample : index.training_sample_size();
+    SyntheticGallery sample;
+    // The first n faces: identities are drawn independently, so the stream's head is as
+    // good a sample as any.
+    SyntheticStream(gallery).Next(std::min(n, o.faces), sample);
     const auto t = Clock::now();
-    found.push_back(index.Search(probe, 10).front());
-    latencies_ms.push_back(SecondsSince(t) * 1e3);
+    index.Train(sample.vectors);
+    train_s = SecondsSince(t);
+    std::printf("trained on %lld faces in %.1f s\n", static_cast<long long>(sample.size()),
+                train_s);
+    std::fflush(stdout);
   }
-  const auto batch_start = Clock::now();
-  index.Search(batch, 10);
-  const double batch_rate =
-      static_cast<double>(batch.size() / static_cast<size_t>(g.dim)) / SecondsSince(batch_start);
+  SyntheticStream stream(gallery);
+  SyntheticGallery chunk;
+  const auto add_start = Clock::now();
+  while (stream.Next(kChunk, chunk)) {
+    index.Add(chunk.ids, chunk.vectors);
+    if (stream.produced() % (8 * kChunk) == 0) {
+      std::printf("  %lld faces, %.0f s, rss %.2f GB\n", static_cast<long long>(stream.produced()),
+                  SecondsSince(add_start), StatusBytes("VmRSS") / 1e9);
+      std::fflush(stdout);
+    }
+  }
+  const double add_s = SecondsSince(add_start);
+  const auto save_start = Clock::now();
+  index.Save(out, 1);
+  const double save_s = SecondsSince(save_start);
+  const auto files = FaceIndex::Files(out);
+  uint64_t store_bytes = 0;
+  for (const auto& f : files) {
+    if (f.extension() == ".f16") store_bytes = fs::file_size(f);
+  }
+  const double faces = static_cast<double>(o.faces);
+  std::printf(
+      "built %s: %lld faces, train %.1f s, add %.1f s (incl. generation), total %.1f s, save "
+      "%.1f s\n  peak rss %.2f GB (%.0f B/face); on disk %.0f B/face in the index files, %.0f "
+      "B/face in the fp16 store\n",
+      o.factory.c_str(), static_cast<long long>(o.faces), train_s, add_s, SecondsSince(start),
+      save_s, StatusBytes("VmHWM") / 1e9, StatusBytes("VmHWM") / faces,
+      static_cast<double>(BytesOf(files) - store_bytes) / faces,
+      static_cast<double>(store_bytes) / faces);
+  return 0;
+}
 
-  std::printf("%-22s %9lld %9.1f %10.1f %10.1f %8.2f %8.3f %8.3f %9.4f %10.0f\n",
-              (spec.factory + (spec.breadth ? "@" + std::to_string(spec.breadth) : "")).c_str(),
-              static_cast<long long>(g.size()), build_s, rss_per_face, disk_per_face, load_s,
-              Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.95),
-              MeanRecall(found, exact), batch_rate);
-  std::fflush(stdout);
+// truth ------------------------------------------------------------------------------------
+struct Truth {
+  int64_t faces = 0, probes = 0, dim = 0, k = 0;
+  std::vector<float> queries;    // probes * dim
+  std::vector<int64_t> ids;      // probes * k, nearest first
+  std::vector<float> distances;  // probes * k
+};
+
+void WriteTruth(const fs::path& path, const Truth& t) {
+  std::ofstream out(path, std::ios::binary);
+  const int64_t header[4] = {t.faces, t.probes, t.dim, t.k};
+  out.write(reinterpret_cast<const char*>(header), sizeof header);
+  out.write(reinterpret_cast<const char*>(t.queries.data()),
+            static_cast<std::streamsize>(t.queries.size() * sizeof(float)));
+  out.write(reinterpret_cast<const char*>(t.ids.data()),
+            static_cast<std::streamsize>(t.ids.size() * sizeof(int64_t)));
+  out.write(reinterpret_cast<const char*>(t.distances.data()),
+            static_cast<std::streamsize>(t.distances.size() * sizeof(float)));
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+Truth ReadTruth(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  Truth t;
+  int64_t header[4] = {};
+  in.read(reinterpret_cast<char*>(header), sizeof header);
+  t.faces = header[0], t.probes = header[1], t.dim = header[2], t.k = header[3];
+  t.queries.resize(static_cast<size_t>(t.probes * t.dim));
+  t.ids.resize(static_cast<size_t>(t.probes * t.k));
+  t.distances.resize(t.ids.size());
+  in.read(reinterpret_cast<char*>(t.queries.data()),
+          static_cast<std::streamsize>(t.queries.size() * sizeof(float)));
+  in.read(reinterpret_cast<char*>(t.ids.data()),
+          static_cast<std::streamsize>(t.ids.size() * sizeof(int64_t)));
+  in.read(reinterpret_cast<char*>(t.distances.data()),
+          static_cast<std::streamsize>(t.distances.size() * sizeof(float)));
+  if (!in) throw std::runtime_error("cannot read truth file " + path.string());
+  return t;
+}
+
+int MakeTruth(int64_t faces, int64_t probes, int k, const fs::path& out) {
+  const auto start = Clock::now();
+  const SyntheticOptions gallery{.faces = faces};
+  Truth t{faces, probes, gallery.dim, k, MakeProbes(gallery, probes, kProbeSeed), {}, {}};
+  std::vector<std::vector<Neighbor>> best(static_cast<size_t>(probes));
+  SyntheticStream stream(gallery);
+  SyntheticGallery chunk;
+  while (stream.Next(kChunk, chunk)) {
+    FaceIndex flat(gallery.dim);  // exact; all probes in one call: BLAS
+    flat.Add(chunk.ids, chunk.vectors);
+    const auto found = flat.Search(t.queries, k);
+    for (size_t q = 0; q < best.size(); ++q) {
+      best[q].insert(best[q].end(), found[q].begin(), found[q].end());
+      std::sort(best[q].begin(), best[q].end(),
+                [](const Neighbor& a, const Neighbor& b) { return a.distance < b.distance; });
+      best[q].resize(std::min<size_t>(best[q].size(), static_cast<size_t>(k)));
+    }
+  }
+  for (const auto& b : best) {
+    for (const Neighbor& n : b) {
+      t.ids.push_back(n.id);
+      t.distances.push_back(n.distance);
+    }
+  }
+  WriteTruth(out, t);
+  std::printf("exact top-%d of %lld probes over %lld faces in %.1f s (streamed scan)\n", k,
+              static_cast<long long>(probes), static_cast<long long>(faces), SecondsSince(start));
+  return 0;
+}
+
+// search -----------------------------------------------------------------------------------
+struct SearchOptions {
+  std::string index;
+  std::string truth;
+  std::string breadths = "0";  // 0: leave the index's default
+  std::string reranks = "0";   // 0: the factory's own
+  bool map = false;
+  int repeats = 5;
+};
+
+double Recall(const std::vector<Neighbor>& found, const int64_t* truth, int64_t k) {
+  const std::unordered_set<int64_t> exact(truth, truth + k);
+  size_t hits = 0;
+  for (const Neighbor& n : found) hits += exact.count(n.id);
+  return static_cast<double>(hits) / static_cast<double>(k);
+}
+
+int Search(const SearchOptions& o) {
+  const Truth truth = ReadTruth(o.truth);
+  const double rss_before = StatusBytes("VmRSS");
+  const auto load_start = Clock::now();
+  auto loaded = FaceIndex::Load(o.index, {.map = o.map});
+  if (!loaded) throw std::runtime_error("no index at " + o.index);
+  FaceIndex& index = loaded->index;
+  const double load_s = SecondsSince(load_start);
+  std::printf("%s: %s, %lld faces, loaded%s in %.2f s, resident +%.2f GB after load\n",
+              o.index.c_str(), index.factory().c_str(), static_cast<long long>(index.size()),
+              o.map ? " (memory-mapped)" : "", load_s, (StatusBytes("VmRSS") - rss_before) / 1e9);
+  if (index.size() != truth.faces) {
+    throw std::runtime_error("truth is for " + std::to_string(truth.faces) + " faces");
+  }
+  std::printf("%-8s %-7s %8s %8s %9s %10s %14s %14s\n", "breadth", "rerank", "p50_ms", "p95_ms",
+              "p50_cpu", ("recall@" + std::to_string(truth.k)).c_str(), "batch_ms/probe",
+              "batch_cpu/probe");
+  const auto k = static_cast<int>(truth.k);
+  const auto dim = static_cast<size_t>(truth.dim);
+  for (int breadth : ParseInts(o.breadths)) {
+    if (breadth > 0) index.SetSearchBreadth(breadth);
+    for (int rerank : ParseInts(o.reranks)) {
+      if (rerank > 0) index.SetRerankDepth(rerank);
+      std::vector<double> ms, cpu_ms;
+      double recall = 0;
+      for (int64_t q = 0; q < truth.probes; ++q) {
+        const auto probe = std::span(truth.queries).subspan(static_cast<size_t>(q) * dim, dim);
+        const auto t = Clock::now();
+        const double cpu = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+        const auto found = index.Search(probe, k).front();
+        cpu_ms.push_back((CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - cpu) * 1e3);
+        ms.push_back(SecondsSince(t) * 1e3);
+        recall += Recall(found, truth.ids.data() + q * truth.k, truth.k);
+      }
+      std::vector<double> batch_ms, batch_cpu_ms;
+      const auto probes = static_cast<double>(truth.probes);
+      for (int r = 0; r < o.repeats; ++r) {
+        const auto t = Clock::now();
+        const double cpu = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
+        index.Search(truth.queries, k);
+        batch_cpu_ms.push_back((CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpu) * 1e3 / probes);
+        batch_ms.push_back(SecondsSince(t) * 1e3 / probes);
+      }
+      std::printf("%-8d %-7d %8.3f %8.3f %9.3f %10.4f %14.3f %14.3f\n", breadth,
+                  index.rerank_depth(), Percentile(ms, 0.5), Percentile(ms, 0.95),
+                  Percentile(cpu_ms, 0.5), recall / probes, Percentile(batch_ms, 0.5),
+                  Percentile(batch_cpu_ms, 0.5));
+      std::fflush(stdout);
+    }
+  }
+  std::printf("peak rss %.2f GB\n", StatusBytes("VmHWM") / 1e9);
+  return 0;
 }
 
 int Main(int argc, char** argv) {
   CLI::App app{"FAISS index choices on synthetic face-like embeddings"};
-  Options o;
-  app.add_option("--faces", o.faces, "Gallery size");
-  app.add_option("--index", o.specs, "';'-separated FAISS factories, each optionally @breadth");
-  app.add_option("--probes", o.probes, "Single probes timed (and used for recall)");
-  app.add_option("--batch", o.batch, "Probes searched in one call for throughput");
-  app.add_option("--train-sample", o.train_sample, "Vectors used to train IVF/PQ");
-  app.add_option("--scratch", o.scratch, "Folder for the saved index (load time, size)");
+  app.require_subcommand(1);
+  BuildOptions b;
+  auto* build = app.add_subcommand("build", "Stream a gallery into an index and save it");
+  build->add_option("--faces", b.faces, "Gallery size");
+  build->add_option("--factory", b.factory, "facetrace index factory (index/index_spec.h)");
+  build->add_option("--out", b.out, "Index file to write")->required();
+  build->add_option("--train-sample", b.train_sample, "Faces to train on (default: as needed)");
+  int64_t truth_faces = 1000000, probes = 200;
+  int k = 10;
+  std::string truth_out;
+  auto* truth = app.add_subcommand("truth", "Exact top-k of probes by a streamed scan");
+  truth->add_option("--faces", truth_faces, "Gallery size");
+  truth->add_option("--probes", probes, "Probes");
+  truth->add_option("-k", k, "Neighbours per probe");
+  truth->add_option("--out", truth_out, "Truth file to write")->required();
+  SearchOptions s;
+  auto* search = app.add_subcommand("search", "Latency and recall of a saved index");
+  search->add_option("--index", s.index, "Index file")->required();
+  search->add_option("--truth", s.truth, "Truth file from 'truth'")->required();
+  search->add_option("--breadth", s.breadths, "Comma-separated nprobe/efSearch values");
+  search->add_option("--rerank", s.reranks, "Comma-separated re-ranking depths");
+  search->add_flag("--map", s.map, "Memory-map IVF lists");
+  search->add_option("--repeats", s.repeats, "Batch calls timed");
+  int64_t check_faces = 50000;
+  auto* check = app.add_subcommand("check", "Generator distances (same person, strangers)");
+  check->add_option("--faces", check_faces, "Sample gallery size");
   CLI11_PARSE(app, argc, argv);
-  fs::create_directories(o.scratch);
 
-  auto t = Clock::now();
-  const SyntheticGallery g = MakeGallery({.faces = o.faces});
-  const auto probes = MakeProbes(g, o.probes, 2);
-  const auto batch = MakeProbes(g, o.batch, 3);
-  const DistanceCheck check = CheckDistances(g, 2000, 4);
-  std::printf(
-      "gallery: %lld faces, %lld identities, generated in %.1f s; median distance "
-      "same person %.3f, strangers %.3f\n",
-      static_cast<long long>(g.size()), static_cast<long long>(g.identities.back() + 1),
-      SecondsSince(t), check.same_median, check.different_median);
-
-  t = Clock::now();
-  std::vector<std::vector<Neighbor>> exact;
-  {
-    FaceIndex flat(g.dim);
-    flat.Add(g.ids, g.vectors);
-    exact = flat.Search(probes, 10);  // one batch: BLAS
-  }
-  std::printf("exact top-10 of %lld probes in %.1f s\n\n", static_cast<long long>(o.probes),
-              SecondsSince(t));
-  std::printf("%-22s %9s %9s %10s %10s %8s %8s %8s %9s %10s\n", "index", "faces", "build_s",
-              "rss_B/face", "disk_B/face", "load_s", "p50_ms", "p95_ms", "recall@10", "batch_q/s");
-  for (const Spec& spec : ParseSpecs(o.specs)) RunOne(spec, g, probes, exact, batch, o);
+  if (*build) return Build(b);
+  if (*truth) return MakeTruth(truth_faces, probes, k, truth_out);
+  if (*search) return Search(s);
+  const auto g = MakeGallery({.faces = check_faces});
+  const DistanceCheck d = CheckDistances(g, 2000, 4);
+  std::printf("%lld faces, %lld identities; median distance same person %.3f, strangers %.3f\n",
+              static_cast<long long>(g.size()), static_cast<long long>(g.identities.back() + 1),
+              d.same_median, d.different_median);
   return 0;
 }
 

@@ -46,37 +46,61 @@ double Median(std::vector<double> v) {
 
 }  // namespace
 
+SyntheticStream::SyntheticStream(const SyntheticOptions& options)
+    : options_(options), rng_(options.seed) {}
+
+bool SyntheticStream::Next(int64_t n, SyntheticGallery& chunk) {
+  chunk.dim = options_.dim;
+  chunk.vectors.clear();
+  chunk.ids.clear();
+  chunk.identities.clear();
+  const int64_t count = std::min(n, options_.faces - produced_);
+  chunk.vectors.reserve(static_cast<size_t>(count) * static_cast<size_t>(options_.dim));
+  // The draws happen in the order a whole-gallery loop makes them (centre, face count, faces),
+  // so chunking never changes the gallery.
+  for (int64_t i = 0; i < count; ++i) {
+    if (left_in_identity_ == 0) {
+      centre_ = RandomCentre(options_.dim, rng_);
+      std::uniform_int_distribution<int> per_identity(1, options_.max_faces_per_identity);
+      left_in_identity_ = std::min<int64_t>(per_identity(rng_), options_.faces - produced_);
+      ++identity_;
+    }
+    AppendFace(centre_.data(), options_.dim, rng_, chunk.vectors);
+    chunk.ids.push_back(++produced_);
+    chunk.identities.push_back(identity_);
+    --left_in_identity_;
+  }
+  return count > 0;
+}
+
 SyntheticGallery MakeGallery(const SyntheticOptions& options) {
   SyntheticGallery g;
-  g.dim = options.dim;
-  g.vectors.reserve(static_cast<size_t>(options.faces) * static_cast<size_t>(options.dim));
-  std::mt19937_64 rng(options.seed);
-  std::uniform_int_distribution<int> per_identity(1, options.max_faces_per_identity);
-  int64_t identity = 0;
-  while (g.size() < options.faces) {
-    const auto centre = RandomCentre(options.dim, rng);
-    const int64_t count = std::min<int64_t>(per_identity(rng), options.faces - g.size());
-    for (int64_t i = 0; i < count; ++i) {
-      AppendFace(centre.data(), options.dim, rng, g.vectors);
-      g.ids.push_back(g.size() + 1);
-      g.identities.push_back(identity);
-    }
-    ++identity;
-  }
+  SyntheticStream(options).Next(options.faces, g);
   return g;
 }
 
-std::vector<float> MakeProbes(const SyntheticGallery& gallery, int64_t n, uint64_t seed) {
+std::vector<float> MakeProbes(const SyntheticOptions& options, int64_t n, uint64_t seed) {
   // A probe is another photo of an enrolled person: the centre is not stored, so take a
   // gallery face and add noise of the same spread (about the same distance from the centre).
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int64_t> pick(0, gallery.size() - 1);
-  std::vector<float> out;
-  out.reserve(static_cast<size_t>(n) * static_cast<size_t>(gallery.dim));
-  for (int64_t i = 0; i < n; ++i) {
-    const auto row = static_cast<size_t>(pick(rng)) * static_cast<size_t>(gallery.dim);
-    AppendFace(gallery.vectors.data() + row, gallery.dim, rng, out);
+  std::uniform_int_distribution<int64_t> pick(0, options.faces - 1);
+  std::vector<int64_t> rows(static_cast<size_t>(n));
+  for (int64_t& r : rows) r = pick(rng);
+  std::vector<float> sources(rows.size() * static_cast<size_t>(options.dim));
+  SyntheticStream stream(options);
+  SyntheticGallery chunk;
+  const auto dim = static_cast<size_t>(options.dim);
+  for (int64_t first = 0; stream.Next(1 << 20, chunk); first += chunk.size()) {
+    for (size_t p = 0; p < rows.size(); ++p) {
+      if (rows[p] < first || rows[p] >= first + chunk.size()) continue;
+      const auto at = static_cast<size_t>(rows[p] - first) * dim;
+      std::copy_n(chunk.vectors.begin() + static_cast<long>(at), dim,
+                  sources.begin() + static_cast<long>(p * dim));
+    }
   }
+  std::vector<float> out;
+  out.reserve(sources.size());
+  for (size_t p = 0; p < rows.size(); ++p) AppendFace(&sources[p * dim], options.dim, rng, out);
   return out;
 }
 

@@ -4,12 +4,16 @@
 // space where strangers sit at a typical distance. Approximate indexes behave very differently
 // on the two (IVF lists and HNSW graphs exploit the clusters), so recall and speed measured on
 // uniform noise would mislead. Here each identity is a centre drawn uniformly on a sphere of
-// radius kCentreRadius, and each face is its centre plus isotropic Gaussian noise. The radii
-// are set to dlib ResNet's observed distances: same person about 0.3-0.5, strangers about
-// 0.8-1.0 (docs/ACCURACY.md).
+// radius 0.6, and each face is its centre plus isotropic Gaussian noise (sigma 0.025 per
+// coordinate), 1 to 8 faces per identity. The radii are set to dlib ResNet's observed
+// distances: same person about 0.3-0.5, strangers about 0.8-1.0 (docs/ACCURACY.md).
+//
+// Galleries are streamed (SyntheticStream): 50M faces of 128 floats are 25.6 GB, more than the
+// machine's memory, so builds and exact scans see the gallery one chunk at a time.
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <vector>
 
 namespace facetrace::bench {
@@ -17,7 +21,7 @@ namespace facetrace::bench {
 struct SyntheticGallery {
   int dim = 128;
   std::vector<float> vectors;       // size() * dim floats
-  std::vector<int64_t> ids;         // face ids, increasing
+  std::vector<int64_t> ids;         // face ids, increasing from 1 (row + 1)
   std::vector<int64_t> identities;  // identity of each face
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
 };
@@ -29,12 +33,31 @@ struct SyntheticOptions {
   uint64_t seed = 1;
 };
 
-// Deterministic for a given seed.
+// The gallery of `options`, in order, a chunk at a time. Deterministic for a given seed: the
+// concatenated chunks are the same whatever the chunk sizes.
+class SyntheticStream {
+ public:
+  explicit SyntheticStream(const SyntheticOptions& options);
+  // Replaces `chunk` with up to `n` next faces; returns false (and an empty chunk) at the end.
+  bool Next(int64_t n, SyntheticGallery& chunk);
+  int64_t produced() const { return produced_; }
+
+ private:
+  SyntheticOptions options_;
+  std::mt19937_64 rng_;
+  std::vector<float> centre_;
+  int64_t identity_ = -1;
+  int64_t left_in_identity_ = 0;
+  int64_t produced_ = 0;
+};
+
+// The whole gallery in memory (small sizes only).
 SyntheticGallery MakeGallery(const SyntheticOptions& options);
 
-// `n` probes: fresh faces (new noise) of identities drawn from `gallery`, as an investigator's
-// photo of an enrolled person would be. Returns n * dim floats.
-std::vector<float> MakeProbes(const SyntheticGallery& gallery, int64_t n, uint64_t seed);
+// `n` probes: fresh faces (new noise) of identities drawn from the gallery of `options`, as an
+// investigator's photo of an enrolled person would be. Streams the gallery once to pick up the
+// faces the probes start from. Returns n * dim floats.
+std::vector<float> MakeProbes(const SyntheticOptions& options, int64_t n, uint64_t seed);
 
 // Same-person and stranger distances of `pairs` random pairs each (median), to check the
 // generator against the dlib figures.

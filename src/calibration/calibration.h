@@ -33,7 +33,7 @@ namespace facetrace {
 
 // Where a calibration came from: enough to judge whether it applies to a gallery.
 struct CalibrationProvenance {
-  std::string model_id;  // the embedder whose distances were measured (FaceEmbedder::kModelId)
+  std::string model_id;  // the embedder whose distances were measured (EmbedderInfo::model_id)
   std::string data;      // what labelled photos, in words (dataset names, folders)
   int identities = 0;    // distinct people in that data
   int images = 0;        // photos with a face

@@ -556,6 +556,20 @@ std::vector<ModelRecord> Catalog::ListModels() const {
   return models;
 }
 
+std::optional<std::string> Catalog::GetSetting(const std::string& key) const {
+  Statement s(db_, "SELECT value FROM settings WHERE key = ?");
+  s.Bind(1, key);
+  if (!s.Step()) return std::nullopt;
+  return s.Text(0);
+}
+
+void Catalog::SetSetting(const std::string& key, const std::string& value) {
+  Statement s(db_,
+              "INSERT INTO settings(key, value) VALUES(?, ?) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  s.Bind(1, key).Bind(2, value).Run();
+}
+
 int64_t Catalog::Generation() const {
   Statement s(db_, "SELECT value FROM meta WHERE key = 'generation'");
   if (!s.Step()) ThrowDatabaseError(db_, "the generation counter is missing from table meta");

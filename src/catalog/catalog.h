@@ -103,7 +103,7 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   const std::filesystem::path& path() const { return path_; }
 
@@ -178,6 +178,11 @@ class Catalog {
   void SetActiveModel(const std::string& model_id);
   // Every recorded model with its face count, by id.
   std::vector<ModelRecord> ListModels() const;
+
+  // Settings -----------------------------------------------------------------------------
+  // Named values stored with the gallery (e.g. "index.factory"); nullopt when never set.
+  std::optional<std::string> GetSetting(const std::string& key) const;
+  void SetSetting(const std::string& key, const std::string& value);
 
   // Bookkeeping --------------------------------------------------------------------------
   // Incremented by every insert or delete of a face, in the same transaction.

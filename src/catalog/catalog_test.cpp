@@ -80,14 +80,7 @@ std::string IntegrityCheck(const fs::path& db_path) {
 // Runs `f`, expecting Error with `code`; returns its message.
 template <typename F>
 std::string ExpectError(ErrorCode code, F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
+  return testing::ExpectErrorCode(code, std::forward<F>(f));
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -106,8 +99,9 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   }
   EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(Catalog::kSchemaVersion));
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");  // persistent, so visible from here
-  for (const char* object : {"identities", "images", "faces", "meta", "models", "faces_identity",
-                             "faces_model", "images_identity", "faces_added", "faces_removed"}) {
+  for (const char* object :
+       {"identities", "images", "faces", "meta", "models", "faces_identity", "faces_model",
+        "images_identity", "faces_added", "faces_removed", "settings"}) {
     EXPECT_EQ(Query(path, std::string("SELECT COUNT(*) FROM sqlite_master WHERE name = '") +
                               object + "'"),
               "1")
@@ -118,6 +112,26 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   EXPECT_EQ(catalog->Stats().schema_version, Catalog::kSchemaVersion);
   EXPECT_EQ(catalog->path(), path);
   EXPECT_TRUE(Catalog::Open(dir / "new.db"));  // an absent file is created
+}
+
+TEST(CatalogTest, SettingsPersistAndVersion1FilesGainThem) {
+  ScratchDir dir;
+  const fs::path path = dir / "c.db";
+  {
+    auto catalog = Catalog::Open(path);
+    EXPECT_FALSE(catalog->GetSetting("index.factory"));
+    catalog->SetSetting("index.factory", "HNSW32");
+    catalog->SetSetting("index.factory", "Flat");  // replaced, not duplicated
+    EXPECT_EQ(catalog->GetSetting("index.factory"), "Flat");
+    EXPECT_EQ(catalog->Generation(), 0);  // settings are not faces
+  }
+  EXPECT_EQ(Catalog::Open(path)->GetSetting("index.factory"), "Flat");
+  // A database written before settings existed (schema 1) is migrated on open.
+  Query(path, "DROP TABLE settings");
+  Query(path, "PRAGMA user_version = 1");
+  auto old = Catalog::Open(path);
+  EXPECT_EQ(old->Stats().schema_version, Catalog::kSchemaVersion);
+  EXPECT_FALSE(old->GetSetting("index.factory"));
 }
 
 TEST(CatalogTest, RefusesANewerSchemaWithoutTouchingIt) {
@@ -456,9 +470,9 @@ TEST(CatalogTest, MigratesAVersionOneCatalogsModels) {
     catalog->AddImage(Image("c", ann), {Face(0.1f, "rare")});
   }
   // Back to version 1 as it was: no models table.
-  Exec(path, "DROP TABLE models; PRAGMA user_version = 1");
+  Exec(path, "DROP TABLE models; DROP TABLE settings; PRAGMA user_version = 1");
   auto catalog = Catalog::Open(path);
-  EXPECT_EQ(catalog->Stats().schema_version, 2);
+  EXPECT_EQ(catalog->Stats().schema_version, Catalog::kSchemaVersion);
   ASSERT_TRUE(catalog->ActiveModel());
   EXPECT_EQ(catalog->ActiveModel()->model_id, "old");  // the most frequent
   EXPECT_EQ(catalog->ActiveModel()->dim, kDim);

@@ -60,6 +60,10 @@ INSERT INTO models(model_id, dim)
 UPDATE models SET active = 1 WHERE model_id =
   (SELECT model_id FROM faces GROUP BY model_id ORDER BY COUNT(*) DESC, model_id LIMIT 1);
 )sql",
+    // 2 -> 3: settings of this database, such as the index factory (key 'index.factory').
+    R"sql(
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql",
 };
 
 }  // namespace

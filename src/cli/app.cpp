@@ -37,6 +37,7 @@ int Run(int argc, char** argv) {
   RegisterServe(app, action);
   RegisterUser(app, action);
   RegisterAudit(app, action);
+  RegisterIndex(app, action);
 
   try {
     app.parse(argc, argv);

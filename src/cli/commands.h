@@ -23,5 +23,6 @@ void RegisterReembed(CLI::App& app, CommandAction& action);
 void RegisterServe(CLI::App& app, CommandAction& action);
 void RegisterUser(CLI::App& app, CommandAction& action);
 void RegisterAudit(CLI::App& app, CommandAction& action);
+void RegisterIndex(CLI::App& app, CommandAction& action);
 
 }  // namespace facetrace::cli

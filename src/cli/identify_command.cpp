@@ -50,11 +50,11 @@ int RunIdentify(const IdentifyArgs& args) {
       ++failed;
       std::fprintf(stderr, "%s\n", result.error.c_str());
     }
-    std::vector<std::vector<Candidate>> candidates;
-    for (const Face& face : result.faces) {
-      candidates.push_back(gallery->Search(face.embedding, args.top_k));
-      policy.Apply(candidates.back());
-    }
+    // All faces of the image in one index call (a crowd photo is a batch).
+    std::vector<Embedding> probes;
+    for (const Face& face : result.faces) probes.push_back(face.embedding);
+    auto candidates = gallery->Search(probes, args.top_k);
+    for (auto& face_candidates : candidates) policy.Apply(face_candidates);
     if (!args.json) {
       PrintTable(result, candidates);
       return;

@@ -8,8 +8,9 @@
 
 #include <fmt/format.h>
 #include "core/error.h"
-
 #include "embed/dlib_resnet_embedder.h"
+#include "embed/face_embedder.h"
+#include "index/index_spec.h"
 #include "pipeline/match_score.h"
 
 namespace facetrace {
@@ -24,15 +25,17 @@ ModelRecord DefaultModel() {
 
 }  // namespace
 
-std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path) {
+std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path,
+                                       GalleryOptions options) {
   std::unique_ptr<Gallery> gallery(new Gallery(Catalog::Open(db_path)));
   gallery->model_ = gallery->catalog_->ActiveModel().value_or(DefaultModel());
-  gallery->LoadOrRebuildIndex();
+  gallery->LoadOrRebuildIndex(options);
   return gallery;
 }
 
 std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path,
-                                       const EmbedderInfo& embedder) {
+                                       const EmbedderInfo& embedder,
+                                       GalleryOptions options) {
   std::unique_ptr<Gallery> gallery(new Gallery(Catalog::Open(db_path)));
   Catalog& catalog = *gallery->catalog_;
   std::optional<ModelRecord> active = catalog.ActiveModel();
@@ -50,7 +53,7 @@ std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path,
                             embedder.dim, db_path.string()));
   }
   gallery->model_ = *active;
-  gallery->LoadOrRebuildIndex();
+  gallery->LoadOrRebuildIndex(options);
   return gallery;
 }
 
@@ -59,27 +62,60 @@ Gallery::~Gallery() = default;
 
 std::filesystem::path Gallery::index_path() const { return catalog_->path().string() + ".faiss"; }
 
-void Gallery::LoadOrRebuildIndex() {
+std::string Gallery::ConfiguredFactory() const {
+  return catalog_->GetSetting(kIndexFactorySetting).value_or("auto");
+}
+
+std::string Gallery::FactoryForRebuild() const {
+  const std::string configured = ConfiguredFactory();
+  if (configured != "auto") return configured;
+  return ChooseFactory(catalog_->CountFaces(model_.model_id));
+}
+
+void Gallery::LoadOrRebuildIndex(const GalleryOptions& options) {
   const int64_t generation = catalog_->Generation();
   const int64_t faces = catalog_->CountFaces(model_.model_id);
   std::optional<FaceIndex::Loaded> loaded;
   try {
-    loaded = FaceIndex::Load(index_path());
+    loaded = FaceIndex::Load(index_path(), {.map = options.map_index});
   } catch (const Error& e) {
     // The index is only a cache of the catalog: a damaged file is rebuilt, not fatal.
     spdlog::warn("{}; rebuilding it from the catalog", e.what());
   }
   if (loaded && loaded->generation == generation && loaded->index.size() == faces &&
-      loaded->index.dim() == model_.dim) {
+      loaded->index.dim() == model_.dim &&
+      loaded->index.tombstones() * 5 <= loaded->index.size()) {
     index_ = std::make_unique<FaceIndex>(std::move(loaded->index));
     return;
   }
-  // Stale, missing or foreign: the catalog holds every embedding, so rebuild from it.
-  index_ = std::make_unique<FaceIndex>(model_.dim);
+  // Stale, missing, foreign or full of tombstones: the catalog holds every embedding.
+  loaded.reset();  // releases a mapped file before it is replaced
+  RebuildIndex(FactoryForRebuild());
+}
+
+void Gallery::RebuildIndex(const std::string& factory) {
+  auto index = std::make_unique<FaceIndex>(model_.dim, factory, index_path().string() + ".f16");
+  if (index->needs_training()) {
+    // Every stride-th face, so the sample spans the whole gallery rather than its oldest part.
+    const int64_t faces = catalog_->CountFaces(model_.model_id);
+    const int64_t stride = std::max<int64_t>(1, faces / index->training_sample_size());
+    std::vector<float> sample;
+    int64_t seen = 0;
+    catalog_->ForEachFace(model_.model_id, [&](const FaceRecord& face) {
+      if (seen++ % stride == 0)
+        sample.insert(sample.end(), face.embedding.begin(), face.embedding.end());
+    });
+    if (sample.empty()) {
+      throw Error(ErrorCode::kIndex, "index '" + factory +
+                                         "' must be trained on the gallery's faces, and it has "
+                                         "none yet: enroll first or choose Flat/HNSW32");
+    }
+    index->Train(sample);
+  }
   std::vector<int64_t> ids;
   std::vector<float> vectors;
   auto flush = [&] {
-    index_->Add(ids, vectors);
+    index->Add(ids, vectors);
     ids.clear();
     vectors.clear();
   };
@@ -91,8 +127,9 @@ void Gallery::LoadOrRebuildIndex() {
     if (ids.size() >= 65536) flush();
   });
   flush();
+  index->Save(index_path(), built_at);
+  index_ = std::move(index);
   rebuilt_ = true;
-  index_->Save(index_path(), built_at);
 }
 
 std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k) const {
@@ -101,43 +138,70 @@ std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k) const 
 
 std::vector<Candidate> Gallery::Search(const Embedding& probe, int top_k,
                                        const Catalog& lookup) const {
-  std::vector<Candidate> candidates;
-  if (top_k <= 0 || index_->size() == 0) return candidates;
-  // Several faces may belong to one identity: widen the face search until it yields top_k
-  // distinct identities or covers the whole index.
+  return Search(std::span(&probe, 1), top_k, lookup).front();
+}
+
+std::vector<std::vector<Candidate>> Gallery::Search(std::span<const Embedding> probes,
+                                                    int top_k) const {
+  return Search(probes, top_k, *catalog_);
+}
+
+std::vector<std::vector<Candidate>> Gallery::Search(std::span<const Embedding> probes, int top_k,
+                                                    const Catalog& lookup) const {
+  std::vector<std::vector<Candidate>> results(probes.size());
+  if (top_k <= 0 || index_->size() == 0) return results;
+  // Several faces may belong to one identity: widen the face search until each probe has
+  // top_k distinct identities or the search covers the whole index. All probes still short
+  // go to the index together, so a batch stays one BLAS call per round.
+  std::vector<size_t> pending(probes.size());
+  for (size_t i = 0; i < pending.size(); ++i) pending[i] = i;
   std::unordered_set<int64_t> seen;
-  for (int64_t k = std::max<int64_t>(4 * top_k, 32);; k *= 4) {
+  for (int64_t k = std::max<int64_t>(4 * top_k, 32); !pending.empty(); k *= 4) {
     k = std::min(k, index_->size());
-    const auto neighbours = index_->Search(probe, static_cast<int>(k)).front();
+    std::vector<float> queries;
+    queries.reserve(pending.size() * static_cast<size_t>(model_.dim));
+    for (size_t p : pending) queries.insert(queries.end(), probes[p].begin(), probes[p].end());
+    const auto neighbours = index_->Search(queries, static_cast<int>(k));
     std::vector<int64_t> face_ids;
-    for (const Neighbor& n : neighbours) face_ids.push_back(n.id);
+    for (const auto& hits : neighbours) {
+      for (const Neighbor& n : hits) face_ids.push_back(n.id);
+    }
     const auto owners = lookup.FaceIdentities(face_ids);
-    candidates.clear();
-    seen.clear();
-    for (const Neighbor& n : neighbours) {
-      const auto owner = owners.find(n.id);
-      if (owner == owners.end() || !seen.insert(owner->second).second) continue;
-      Candidate c;
-      c.identity_id = owner->second;
-      c.distance = n.distance;
-      c.score = MatchScore(n.distance, model_.match_distance);
-      c.face_id = n.id;
-      candidates.push_back(std::move(c));
-      if (static_cast<int>(candidates.size()) == top_k) break;
+    std::vector<size_t> still_short;
+    for (size_t i = 0; i < pending.size(); ++i) {
+      auto& candidates = results[pending[i]];
+      candidates.clear();
+      seen.clear();
+      for (const Neighbor& n : neighbours[i]) {
+        const auto owner = owners.find(n.id);
+        if (owner == owners.end() || !seen.insert(owner->second).second) continue;
+        Candidate c;
+        c.identity_id = owner->second;
+        c.distance = n.distance;
+        c.score = MatchScore(n.distance, model_.match_distance);
+        c.face_id = n.id;
+        candidates.push_back(std::move(c));
+        if (static_cast<int>(candidates.size()) == top_k) break;
+      }
+      if (static_cast<int>(candidates.size()) < top_k && k < index_->size()) {
+        still_short.push_back(pending[i]);
+      }
     }
-    if (static_cast<int>(candidates.size()) == top_k || k >= index_->size()) break;
+    pending = std::move(still_short);
   }
-  for (Candidate& c : candidates) {
-    if (auto identity = lookup.GetIdentity(c.identity_id)) {
-      c.identity = identity->name;
-      c.identity_metadata = identity->metadata;
-    }
-    if (auto face = lookup.GetFace(c.face_id)) {
-      c.image_id = face->image_id;
-      if (auto image = lookup.GetImage(face->image_id)) c.gallery_image = image->path;
+  for (auto& candidates : results) {
+    for (Candidate& c : candidates) {
+      if (auto identity = lookup.GetIdentity(c.identity_id)) {
+        c.identity = identity->name;
+        c.identity_metadata = identity->metadata;
+      }
+      if (auto face = lookup.GetFace(c.face_id)) {
+        c.image_id = face->image_id;
+        if (auto image = lookup.GetImage(face->image_id)) c.gallery_image = image->path;
+      }
     }
   }
-  return candidates;
+  return results;
 }
 
 void Gallery::IndexFaces(const std::vector<int64_t>& face_ids,
@@ -148,6 +212,14 @@ void Gallery::IndexFaces(const std::vector<int64_t>& face_ids,
   std::vector<float> vectors;
   vectors.reserve(face_ids.size() * static_cast<size_t>(model_.dim));
   for (const Embedding& e : embeddings) vectors.insert(vectors.end(), e.begin(), e.end());
+  // A reused id still held as a tombstone (SQLite reuses the highest rowid after a delete)
+  // cannot be added twice to a graph: rebuild, which compacts tombstones and takes the faces.
+  for (int64_t id : face_ids) {
+    if (index_->Holds(id) && !index_->Contains(id)) {
+      RebuildIndex(FactoryForRebuild());
+      return;
+    }
+  }
   index_->Add(face_ids, vectors);
 }
 

@@ -8,12 +8,19 @@
 // A catalog may hold embeddings of several models (after `facetrace reembed`); the index holds
 // those of the catalog's active model only, so embeddings of two models (or of one model with
 // and without flip fusion) are never compared.
+//
+// The kind of index is the catalog setting "index.factory" (index/index_spec.h), or "auto":
+// chosen by gallery size (ChooseFactory) whenever the index is rebuilt. A loaded index keeps
+// its kind until a rebuild (`facetrace index build`), so a growing gallery never stalls an
+// enroll on a surprise rebuild. A rebuild also compacts deletions an HNSW index kept as
+// tombstones; opening rebuilds once they pass a fifth of the index.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -37,16 +44,25 @@ struct Candidate {
   bool possible_match = false;             // within the policy's false-match rate
 };
 
+struct GalleryOptions {
+  // Memory-map a big IVF index (FaceIndex::LoadOptions::map) for a read-only server: it opens
+  // in seconds, and enrolling into it is refused.
+  bool map_index = false;
+};
+
 class Gallery {
  public:
+  static constexpr const char* kIndexFactorySetting = "index.factory";
+
   // Opens with the catalog's active model; a catalog without one (nothing enrolled yet) reads
   // as an empty gallery of the default embedder.
-  static std::unique_ptr<Gallery> Open(const std::filesystem::path& db_path);
+  static std::unique_ptr<Gallery> Open(const std::filesystem::path& db_path,
+                                       GalleryOptions options = {});
   // Opens for faces embedded by `embedder` (enroll, identify): a catalog without a model adopts
   // it; one whose active model is another is Error(kInvalidArgument) naming both, and how to
   // go on (the same --embedder and flip options, or `facetrace reembed`).
   static std::unique_ptr<Gallery> Open(const std::filesystem::path& db_path,
-                                       const EmbedderInfo& embedder);
+                                       const EmbedderInfo& embedder, GalleryOptions options = {});
   ~Gallery();
 
   // The model whose embeddings the index holds and searches take.
@@ -65,6 +81,20 @@ class Gallery {
   // catalog. The index search is const and safe from many threads (index/face_index.h), but a
   // Catalog connection belongs to one thread: concurrent searches each bring their own.
   std::vector<Candidate> Search(const Embedding& probe, int top_k, const Catalog& lookup) const;
+  // The same for many probes in one index call: FAISS's exact search turns 20 or more into
+  // one BLAS matrix product, several times faster per probe (docs/PERFORMANCE.md).
+  std::vector<std::vector<Candidate>> Search(std::span<const Embedding> probes, int top_k) const;
+  std::vector<std::vector<Candidate>> Search(std::span<const Embedding> probes, int top_k,
+                                             const Catalog& lookup) const;
+
+  // The configured factory: the "index.factory" setting, or "auto" when unset.
+  std::string ConfiguredFactory() const;
+  // The factory a rebuild would use now: the configured one, or ChooseFactory's for "auto".
+  std::string FactoryForRebuild() const;
+  // Rebuilds the index from the catalog with `factory` (training IVF/PQ kinds on a sample
+  // spread over the catalog) and saves it. Throws Error(kInvalidArgument) for a bad factory,
+  // leaving the current index in place.
+  void RebuildIndex(const std::string& factory);
 
   // Puts faces the caller has just committed to the catalog into the index.
   void IndexFaces(const std::vector<int64_t>& face_ids, const std::vector<Embedding>& embeddings);
@@ -78,7 +108,7 @@ class Gallery {
 
  private:
   explicit Gallery(std::unique_ptr<Catalog> catalog);
-  void LoadOrRebuildIndex();
+  void LoadOrRebuildIndex(const GalleryOptions& options);
 
   std::unique_ptr<Catalog> catalog_;
   ModelRecord model_;

@@ -81,6 +81,126 @@ TEST(GalleryTest, SearchAnswersPerIdentityBestFirst) {
   EXPECT_EQ(again[2].identity, candidates[2].identity);
 }
 
+TEST(GalleryTest, BatchSearchAnswersEachProbeAsASingleSearchWould) {
+  testing::ScratchDir dir;
+  auto gallery = Gallery::Open(dir / "g.db");
+  std::mt19937 rng(11);
+  std::vector<Embedding> people;
+  for (int i = 0; i < 30; ++i) {
+    people.push_back(RandomEmbedding(rng));
+    const std::string n = std::to_string(i);
+    AddFace(*gallery, std::string("p").append(n), std::string("a").append(n), people.back());
+    AddFace(*gallery, std::string("p").append(n), std::string("b").append(n),
+            Near(people.back(), 0.03f));
+  }
+  std::vector<Embedding> probes;
+  for (int i = 0; i < 25; ++i) probes.push_back(Near(people[static_cast<size_t>(i)], 0.01f));
+  const auto batch = gallery->Search(probes, 5);  // 25 probes: FAISS's BLAS path
+  ASSERT_EQ(batch.size(), probes.size());
+  for (size_t i = 0; i < probes.size(); ++i) {
+    const auto single = gallery->Search(probes[i], 5);
+    ASSERT_EQ(batch[i].size(), single.size());
+    EXPECT_EQ(batch[i][0].identity, std::string("p").append(std::to_string(i)));
+    for (size_t r = 0; r < single.size(); ++r) {
+      EXPECT_EQ(batch[i][r].identity, single[r].identity);
+      // BLAS computes |x|^2 + |y|^2 - 2xy: a little rounding near zero distance.
+      EXPECT_NEAR(batch[i][r].distance, single[r].distance, 1e-4f);
+    }
+  }
+  EXPECT_TRUE(gallery->Search(std::vector<Embedding>{}, 5).empty());
+}
+
+TEST(GalleryTest, FactoryComesFromTheCatalogSettingOrTheGallerySize) {
+  testing::ScratchDir dir;
+  std::mt19937 rng(12);
+  {
+    auto gallery = Gallery::Open(dir / "g.db");
+    EXPECT_EQ(gallery->ConfiguredFactory(), "auto");
+    EXPECT_EQ(gallery->FactoryForRebuild(), "Flat");  // a small gallery: exact
+    EXPECT_EQ(gallery->index().factory(), "Flat");
+    for (int i = 0; i < 40; ++i) {
+      AddFace(*gallery, "id" + std::to_string(i % 10), "s" + std::to_string(i),
+              RandomEmbedding(rng));
+    }
+    gallery->catalog().SetSetting(Gallery::kIndexFactorySetting, "HNSW32");
+    EXPECT_EQ(gallery->index().factory(), "Flat");  // kept until a rebuild
+    gallery->RebuildIndex(gallery->FactoryForRebuild());
+    EXPECT_EQ(gallery->index().factory(), "HNSW32");
+    EXPECT_EQ(gallery->index().size(), 40);
+  }
+  auto reopened = Gallery::Open(dir / "g.db");
+  EXPECT_FALSE(reopened->index_was_rebuilt());
+  EXPECT_EQ(reopened->index().factory(), "HNSW32");
+  // A trained kind samples the catalog; a re-ranking one keeps its store beside the index.
+  reopened->RebuildIndex("IVF2,Flat");
+  EXPECT_EQ(reopened->index().size(), 40);
+  reopened->RebuildIndex("IVF2,PQ8x4,Rerank20");
+  EXPECT_TRUE(std::filesystem::exists(reopened->index_path().string() + ".f16"));
+  const auto probe = reopened->index().StoredVector(1);
+  ASSERT_TRUE(probe);
+  EXPECT_EQ(reopened->Search(*probe, 1)[0].face_id, 1);
+  try {
+    reopened->RebuildIndex("NoSuchIndex");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kIndex);
+  }
+  EXPECT_EQ(reopened->index().factory(), "IVF2,PQ8x4,Rerank20");  // unchanged
+}
+
+// An HNSW gallery keeps deletions as tombstones; reopening compacts them once they are a
+// fifth of the index, and a reused face id forces the rebuild at once.
+TEST(GalleryTest, TombstonesAreCompactedByRebuilds) {
+  testing::ScratchDir dir;
+  std::mt19937 rng(13);
+  {
+    auto gallery = Gallery::Open(dir / "g.db");
+    gallery->catalog().SetSetting(Gallery::kIndexFactorySetting, "HNSW32");
+    gallery->RebuildIndex("HNSW32");
+    for (int i = 0; i < 10; ++i) {
+      AddFace(*gallery, "id" + std::to_string(i), "s" + std::to_string(i), RandomEmbedding(rng));
+    }
+    gallery->SaveIndex();
+    EXPECT_EQ(gallery->RemoveIdentity("id3"), 1);
+    EXPECT_EQ(gallery->index().tombstones(), 1);  // 1 of 9: kept
+  }
+  {
+    auto gallery = Gallery::Open(dir / "g.db");
+    EXPECT_FALSE(gallery->index_was_rebuilt());
+    EXPECT_EQ(gallery->index().tombstones(), 1);
+    EXPECT_EQ(gallery->RemoveIdentity("id9"), 1);  // the highest id: SQLite will reuse it
+    const int64_t reused = AddFace(*gallery, "new", "n1", RandomEmbedding(rng));
+    EXPECT_EQ(reused, 10);
+    EXPECT_TRUE(gallery->index_was_rebuilt());
+    EXPECT_EQ(gallery->index().tombstones(), 0);
+    EXPECT_EQ(gallery->index().size(), 9);
+    for (int i = 0; i < 2; ++i) gallery->RemoveIdentity("id" + std::to_string(i));
+  }
+  auto gallery = Gallery::Open(dir / "g.db");  // 2 tombstones of 7: more than a fifth
+  EXPECT_TRUE(gallery->index_was_rebuilt());
+  EXPECT_EQ(gallery->index().tombstones(), 0);
+  EXPECT_EQ(gallery->index().size(), 7);
+}
+
+TEST(GalleryTest, MappedIndexServesSearchesAndRefusesEnrolls) {
+  testing::ScratchDir dir;
+  std::mt19937 rng(14);
+  Embedding first;
+  {
+    auto gallery = Gallery::Open(dir / "g.db");
+    for (int i = 0; i < 60; ++i) {
+      const auto e = RandomEmbedding(rng);
+      if (i == 0) first = e;
+      AddFace(*gallery, "id" + std::to_string(i), "s" + std::to_string(i), e);
+    }
+    gallery->RebuildIndex("IVF2,Flat");
+  }
+  auto mapped = Gallery::Open(dir / "g.db", {.map_index = true});
+  EXPECT_FALSE(mapped->index_was_rebuilt());
+  EXPECT_TRUE(mapped->index().read_only());
+  EXPECT_EQ(mapped->Search(first, 1)[0].identity, "id0");
+}
+
 TEST(GalleryTest, IndexIsPersistedAndRebuiltWhenStale) {
   testing::ScratchDir dir;
   std::mt19937 rng(3);

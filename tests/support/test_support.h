@@ -78,4 +78,18 @@ Error ThrownError(Call&& call) {
   return Error(ErrorCode::kInternal, "nothing was thrown");
 }
 
+// Runs `f` and expects it to throw facetrace::Error with `code`; returns the message (empty,
+// with a test failure, when nothing or something else was thrown).
+template <typename F>
+std::string ExpectErrorCode(ErrorCode code, F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return "";
+}
+
 }  // namespace facetrace::testing
