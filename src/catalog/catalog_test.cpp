@@ -114,7 +114,7 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   EXPECT_TRUE(Catalog::Open(dir / "new.db"));  // an absent file is created
 }
 
-TEST(CatalogTest, SettingsPersistAndVersion1FilesGainThem) {
+TEST(CatalogTest, SettingsPersistAndOlderFilesGainThem) {
   ScratchDir dir;
   const fs::path path = dir / "c.db";
   {
@@ -126,9 +126,9 @@ TEST(CatalogTest, SettingsPersistAndVersion1FilesGainThem) {
     EXPECT_EQ(catalog->Generation(), 0);  // settings are not faces
   }
   EXPECT_EQ(Catalog::Open(path)->GetSetting("index.factory"), "Flat");
-  // A database written before settings existed (schema 1) is migrated on open.
+  // A database written before settings existed (schema 2) is migrated on open.
   Query(path, "DROP TABLE settings");
-  Query(path, "PRAGMA user_version = 1");
+  Query(path, "PRAGMA user_version = 2");
   auto old = Catalog::Open(path);
   EXPECT_EQ(old->Stats().schema_version, Catalog::kSchemaVersion);
   EXPECT_FALSE(old->GetSetting("index.factory"));
