@@ -32,4 +32,15 @@ inline double ResidentBytes(const std::string& pid = "self") {
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE));
 }
 
+// A "VmRSS" or "VmHWM" (peak) line of /proc/<pid>/status, in bytes; 0 if absent (the process
+// is gone). Unlike ResidentBytes this also gives the high-water mark.
+inline double ProcStatusBytes(const std::string& key, const std::string& pid = "self") {
+  std::ifstream status("/proc/" + pid + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(key + ":")) return std::stod(line.substr(key.size() + 1)) * 1024;
+  }
+  return 0;
+}
+
 }  // namespace facetrace::bench

@@ -35,16 +35,12 @@
 
 #include "index/face_index.h"
 #include "index/synthetic_embeddings.h"
+#include "measure.h"
 
 namespace facetrace::bench {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 // CPU seconds of the calling thread (process: all threads). On a shared machine wall time
 // includes waiting for a core; CPU time is what the search itself cost.
@@ -52,21 +48,6 @@ double CpuSeconds(clockid_t clock) {
   timespec ts{};
   clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// A "VmRSS"/"VmHWM" line of /proc/self/status, in bytes.
-double StatusBytes(const std::string& key) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.starts_with(key + ":")) return std::stod(line.substr(key.size() + 1)) * 1024;
-  }
-  return 0;
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(p * static_cast<double>(v.size() - 1))];
 }
 
 std::vector<int> ParseInts(const std::string& text) {
@@ -123,7 +104,7 @@ int Build(const BuildOptions& o) {
     index.Add(chunk.ids, chunk.vectors);
     if (stream.produced() % (8 * kChunk) == 0) {
       std::printf("  %lld faces, %.0f s, rss %.2f GB\n", static_cast<long long>(stream.produced()),
-                  SecondsSince(add_start), StatusBytes("VmRSS") / 1e9);
+                  SecondsSince(add_start), ProcStatusBytes("VmRSS") / 1e9);
       std::fflush(stdout);
     }
   }
@@ -142,7 +123,7 @@ int Build(const BuildOptions& o) {
       "%.1f s\n  peak rss %.2f GB (%.0f B/face); on disk %.0f B/face in the index files, %.0f "
       "B/face in the fp16 store\n",
       o.factory.c_str(), static_cast<long long>(o.faces), train_s, add_s, SecondsSince(start),
-      save_s, StatusBytes("VmHWM") / 1e9, StatusBytes("VmHWM") / faces,
+      save_s, ProcStatusBytes("VmHWM") / 1e9, ProcStatusBytes("VmHWM") / faces,
       static_cast<double>(BytesOf(files) - store_bytes) / faces,
       static_cast<double>(store_bytes) / faces);
   return 0;
@@ -237,7 +218,7 @@ double Recall(const std::vector<Neighbor>& found, const int64_t* truth, int64_t 
 
 int Search(const SearchOptions& o) {
   const Truth truth = ReadTruth(o.truth);
-  const double rss_before = StatusBytes("VmRSS");
+  const double rss_before = ProcStatusBytes("VmRSS");
   const auto load_start = Clock::now();
   auto loaded = FaceIndex::Load(o.index, {.map = o.map});
   if (!loaded) throw std::runtime_error("no index at " + o.index);
@@ -245,7 +226,8 @@ int Search(const SearchOptions& o) {
   const double load_s = SecondsSince(load_start);
   std::printf("%s: %s, %lld faces, loaded%s in %.2f s, resident +%.2f GB after load\n",
               o.index.c_str(), index.factory().c_str(), static_cast<long long>(index.size()),
-              o.map ? " (memory-mapped)" : "", load_s, (StatusBytes("VmRSS") - rss_before) / 1e9);
+              o.map ? " (memory-mapped)" : "", load_s,
+              (ProcStatusBytes("VmRSS") - rss_before) / 1e9);
   if (index.size() != truth.faces) {
     throw std::runtime_error("truth is for " + std::to_string(truth.faces) + " faces");
   }
@@ -285,7 +267,7 @@ int Search(const SearchOptions& o) {
       std::fflush(stdout);
     }
   }
-  std::printf("peak rss %.2f GB\n", StatusBytes("VmHWM") / 1e9);
+  std::printf("peak rss %.2f GB\n", ProcStatusBytes("VmHWM") / 1e9);
   return 0;
 }
 

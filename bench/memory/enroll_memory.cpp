@@ -17,8 +17,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
+#include <ranges>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,10 +28,14 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "measure.h"
+
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using facetrace::bench::Clock;
 
 namespace {
+
+constexpr double kMiB = 1024.0 * 1024.0;
 
 struct Source {
   std::string identity;
@@ -93,19 +97,9 @@ void Generate(const std::vector<Source>& sources, int count, int side, const fs:
     }
     if ((i + 1) % 5000 == 0) {
       std::fprintf(stderr, "generated %d photos (%.0f s)\n", i + 1,
-                   std::chrono::duration<double>(Clock::now() - start).count());
+                   facetrace::bench::SecondsSince(start));
     }
   }
-}
-
-// A "VmRSS:" or "VmHWM:" line of /proc/<pid>/status, in MiB (0 once the process is gone).
-double StatusMiB(pid_t pid, const std::string& key) {
-  std::ifstream status(fmt::format("/proc/{}/status", pid));
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(key, 0) == 0) return std::stod(line.substr(key.size())) / 1024.0;
-  }
-  return 0;
 }
 
 int Enroll(const fs::path& facetrace, const fs::path& work) {
@@ -119,18 +113,25 @@ int Enroll(const fs::path& facetrace, const fs::path& work) {
     _exit(127);
   }
   const auto start = Clock::now();
+  const std::string child = std::to_string(pid);
   double peak = 0;
   std::printf("seconds,rss_mib\n");
-  for (int status = 0; waitpid(pid, &status, WNOHANG) == 0;) {
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
     // Sampled after the sleep: just after fork the child is still a copy of this process.
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    peak = std::max(peak, StatusMiB(pid, "VmHWM:"));
-    std::printf("%.0f,%.1f\n", std::chrono::duration<double>(Clock::now() - start).count(),
-                StatusMiB(pid, "VmRSS:"));
+    const double rss = facetrace::bench::ProcStatusBytes("VmRSS", child) / kMiB;
+    if (rss == 0) continue;  // exited during the sleep: nothing left to read
+    peak = std::max(peak, facetrace::bench::ProcStatusBytes("VmHWM", child) / kMiB);
+    std::printf("%.0f,%.1f\n", facetrace::bench::SecondsSince(start), rss);
     std::fflush(stdout);
   }
-  std::printf("peak_rss_mib=%.1f seconds=%.0f\n", peak,
-              std::chrono::duration<double>(Clock::now() - start).count());
+  std::printf("peak_rss_mib=%.1f seconds=%.0f\n", peak, facetrace::bench::SecondsSince(start));
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "facetrace_enroll_memory: facetrace enroll did not succeed (status %d)\n",
+                 status);
+    return 1;
+  }
   return 0;
 }
 
@@ -155,11 +156,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   try {
     std::vector<std::string> set_list;
-    for (size_t start = 0, comma; start <= sets.size(); start = comma + 1) {
-      comma = sets.find(',', start);
-      if (comma == std::string::npos) comma = sets.size();
-      set_list.push_back(sets.substr(start, comma - start));
-    }
+    for (auto part : std::views::split(sets, ',')) set_list.emplace_back(part.begin(), part.end());
     const auto sources = LoadSources(datasets, set_list);
     if (sources.empty()) throw std::runtime_error("no source photos in " + datasets);
     Generate(sources, images, side, fs::path(work) / "gallery");

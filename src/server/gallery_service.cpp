@@ -78,9 +78,10 @@ std::string ImageContentType(ImageFormat format) {
 GalleryService::GalleryService(const GalleryServiceOptions& options)
     : options_(options),
       photo_dir_(options.db.string() + ".photos"),
-      calibration_(LoadCalibration(options.calibration, options.pipeline.model_dir,
-                                   DescribePipelineEmbedder(options.pipeline).model_id)),
-      gallery_(Gallery::Open(options.db, DescribePipelineEmbedder(options.pipeline))),
+      embedder_(DescribePipelineEmbedder(options.pipeline)),
+      calibration_(
+          LoadCalibration(options.calibration, options.pipeline.model_dir, embedder_.model_id)),
+      gallery_(Gallery::Open(options.db, embedder_)),
       readers_([db = options.db] { return Catalog::Open(db); }),
       pipelines_(
           [pipeline = options.pipeline] { return std::make_unique<FacePipeline>(pipeline); }) {

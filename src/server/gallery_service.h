@@ -103,6 +103,7 @@ class GalleryService {
  private:
   GalleryServiceOptions options_;
   std::filesystem::path photo_dir_;
+  EmbedderInfo embedder_;  // the model probes are embedded with; the gallery must hold it
   Calibration calibration_;
   std::unique_ptr<Gallery> gallery_;
   mutable std::shared_mutex gallery_mu_;
