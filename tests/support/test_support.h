@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -78,18 +79,13 @@ Error ThrownError(Call&& call) {
   return Error(ErrorCode::kInternal, "nothing was thrown");
 }
 
-// Runs `f` and expects it to throw facetrace::Error with `code`; returns the message (empty,
-// with a test failure, when nothing or something else was thrown).
+// Runs `f` and expects it to throw facetrace::Error with `code` (see ThrownError); returns the
+// message.
 template <typename F>
 std::string ExpectErrorCode(ErrorCode code, F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), code) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return "";
+  const Error error = ThrownError(std::forward<F>(f));
+  EXPECT_EQ(error.code(), code) << error.what();
+  return error.what();
 }
 
 }  // namespace facetrace::testing
