@@ -7,12 +7,13 @@
 // 2. enroll: the engine's parallel Enroll() on all cores;
 // 3. identify: the engine's batch identify on the probe half, per image and per search;
 // 4. with --hog-recipe, the plain single-threaded dlib recipe (HOG detector, no flip fusion)
-//    that issue 4 compares the engine with.
+//    that issue 4 compares the engine with;
+// 5. dlib's raw forward pass, one thread, on the aligned chips of a sample of the gallery: the
+//    yardstick for the embed stage (issue 4: within 1.3x per face).
 // Figures are medians over --repeat runs; the speed-up is computed within one run.
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <ranges>
@@ -23,8 +24,13 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 
+#include "align/face_aligner.h"
+#include "detect/face_detector.h"
+#include "embed/dlib_resnet_embedder.h"
 #include "io/sha256.h"
+#include "measure.h"
 #include "pipeline/compute_threads.h"
 #include "pipeline/enroller.h"
 #include "pipeline/gallery.h"
@@ -32,19 +38,14 @@
 #include "pipeline/input_paths.h"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace facetrace {
 namespace {
 
-double Seconds(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::Clock;
+using bench::SecondsSince;
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+double Median(const std::vector<double>& v) { return bench::Percentile(v, 0.5); }
 
 struct Split {
   std::vector<EnrollItem> gallery;
@@ -107,14 +108,14 @@ RunFigures SingleThreadedLoop(const std::vector<EnrollItem>& items, const fs::pa
       face.embedding = faces[main].embedding;
       if (auto ids = gallery->catalog().AddImage(record, {face}))
         gallery->IndexFaces(*ids, {face.embedding});
-      figures.index_seconds += Seconds(index_start);
+      figures.index_seconds += SecondsSince(index_start);
     } catch (const Error& e) {
       std::fprintf(stderr, "baseline: %s\n", e.what());
     }
     ++figures.images;
   }
   gallery->SaveIndex();
-  figures.seconds = Seconds(start);
+  figures.seconds = SecondsSince(start);
   figures.stages = pipeline.timings();
   return figures;
 }
@@ -154,12 +155,47 @@ IdentifyFigures BatchIdentify(const std::vector<fs::path>& probes, const fs::pat
     for (const Face& face : result.faces) {
       const auto search_start = Clock::now();
       (void)gallery->Search(face.embedding, 5);
-      figures.search_seconds += Seconds(search_start);
+      figures.search_seconds += SecondsSince(search_start);
       ++figures.faces;
     }
   });
-  figures.seconds = Seconds(start);
+  figures.seconds = SecondsSince(start);
   return figures;
+}
+
+// The aligned chips of `count` gallery photos spread over all sets (their largest face), for
+// the raw forward pass.
+std::vector<FaceChip> SampleChips(const std::vector<EnrollItem>& items, size_t count) {
+  const ModelPaths models = ModelPaths::Resolve();
+  auto detector = CreateFaceDetector("yunet", models, {.search = FaceSearch::kLargestFace});
+  const FaceAligner aligner(models.Require(ModelFiles::kShapePredictor5));
+  std::vector<FaceChip> chips;
+  const size_t step = std::max<size_t>(items.size() / count, 1);
+  for (size_t i = 0; i < items.size() && chips.size() < count; i += step) {
+    const cv::Mat bgr = cv::imread(items[i].image.string(), cv::IMREAD_COLOR);
+    if (bgr.empty()) continue;
+    const std::vector<Detection> faces = detector->Detect(bgr);
+    const auto largest = std::max_element(
+        faces.begin(), faces.end(),
+        [](const Detection& a, const Detection& b) { return a.box.area() < b.box.area(); });
+    if (largest != faces.end()) chips.push_back(aligner.Align(bgr, *largest).chip);
+  }
+  return chips;
+}
+
+// dlib's forward pass alone, in milliseconds per face: one chip per call as the enroll
+// pipeline embeds its one face per photo, one thread, no flip. EmbedChips adds only the copy
+// of 128 floats to dlib's net(chips).
+double RawForwardMsPerFace(DlibResnetEmbedder& net, const std::vector<FaceChip>& chips) {
+  const ComputeThreadsScope one_thread(2);  // >1 workers: BLAS and OpenCV held to one thread
+  const auto start = Clock::now();
+  for (const FaceChip& chip : chips) (void)net.EmbedChips({chip});
+  return 1000 * SecondsSince(start) / static_cast<double>(std::max<size_t>(chips.size(), 1));
+}
+
+// Forward passes the embedder of `options` runs per face: the chip, its mirror, its jitters.
+int ForwardPassesPerFace(const EmbedderOptions& options) {
+  return 1 + (options.flip_fusion ? 1 : 0) + options.jitters;
 }
 
 nlohmann::json StagesJson(const StageTimings& s, size_t images) {
@@ -167,7 +203,8 @@ nlohmann::json StagesJson(const StageTimings& s, size_t images) {
   return {{"decode_ms", 1000 * s.decode / n},
           {"detect_ms", 1000 * s.detect / n},
           {"align_ms", 1000 * s.align / n},
-          {"embed_ms", 1000 * s.embed / n}};
+          {"embed_ms", 1000 * s.embed / n},
+          {"faces_embedded", s.faces}};
 }
 
 int Main(int argc, char** argv) {
@@ -205,7 +242,11 @@ int Main(int argc, char** argv) {
   PipelineOptions recipe = options;
   recipe.detector = "hog";
   recipe.embedder_options.flip_fusion = false;
-  std::vector<double> base_rate, par_rate, ident_ms, search_ms, hog_rate;
+  const std::vector<FaceChip> chips = SampleChips(split.gallery, 100);
+  DlibResnetEmbedder raw_net(ModelPaths::Resolve().Require(ModelFiles::kResnet),
+                             {.flip_fusion = false, .batch_size = 1});
+  const int passes = ForwardPassesPerFace(options.embedder_options);
+  std::vector<double> base_rate, par_rate, ident_ms, search_ms, hog_rate, raw_ms, embed_ratio;
   RunFigures base, par;
   IdentifyFigures ident;
   for (int r = 0; r < repeat; ++r) {
@@ -218,6 +259,13 @@ int Main(int argc, char** argv) {
       hog_rate.push_back(hog.images / hog.seconds);
       std::fprintf(stderr, "run %d: dlib HOG recipe %.2f img/s\n", r + 1, hog_rate.back());
     }
+    raw_ms.push_back(RawForwardMsPerFace(raw_net, chips));
+    const double embed_ms_per_pass = 1000 * base.stages.embed /
+                                     static_cast<double>(std::max<size_t>(base.stages.faces, 1)) /
+                                     passes;
+    embed_ratio.push_back(embed_ms_per_pass / raw_ms.back());
+    std::fprintf(stderr, "run %d: embed stage %.2f ms per face and pass, raw forward %.2f ms\n",
+                 r + 1, embed_ms_per_pass, raw_ms.back());
     base_rate.push_back(base.images / base.seconds);
     par_rate.push_back(par.images / par.seconds);
     ident_ms.push_back(1000 * ident.seconds /
@@ -248,6 +296,10 @@ int Main(int argc, char** argv) {
       {"baseline_stages_per_image", StagesJson(base.stages, base.images)},
       {"baseline_index_ms_per_image", 1000 * base.index_seconds / std::max<size_t>(base.images, 1)},
       {"enroll_stages_per_image_cpu", StagesJson(par.stages, par.images)},
+      {"forward_passes_per_face", passes},
+      {"raw_forward_ms_per_face", Median(raw_ms)},
+      {"raw_forward_sample_chips", chips.size()},
+      {"embed_stage_per_pass_vs_raw_forward", Median(embed_ratio)},
       {"identify_stages_per_image_cpu", StagesJson(ident.stages, ident.images)},
   };
   if (hog_recipe) {

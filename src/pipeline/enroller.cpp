@@ -54,7 +54,6 @@ WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
     }
     const LoadedImage loaded = state.pipeline.Decode(bytes, item.image.string());
     std::vector<Face> faces = state.pipeline.ProcessImage(loaded.bgr);
-    result.outcome.faces_found = static_cast<int>(faces.size());
     const int main = MainFaceIndex(faces);
     if (main < 0) {
       result.outcome.status = EnrollStatus::kNoFace;

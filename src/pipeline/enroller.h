@@ -29,9 +29,7 @@ enum class EnrollStatus {
 
 struct EnrollOutcome {
   EnrollStatus status = EnrollStatus::kFailed;
-  std::string error;    // for kNoFace / kFailed
-  int faces_found = 0;  // faces detected, the main one first; small ones are not looked for
-                        // once a bigger face is found (FaceSearch::kLargestFace)
+  std::string error;  // for kNoFace / kFailed
 };
 
 struct EnrollProgress {

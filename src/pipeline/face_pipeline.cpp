@@ -22,6 +22,16 @@ ModelPaths ResolveModels(const PipelineOptions& options) {
   return ModelPaths::Resolve(options.model_dir);
 }
 
+// A caller that keeps only the largest face (enroll) should not pay to align and embed the
+// others: with flip fusion each costs two ResNet passes.
+void KeepLargest(std::vector<Detection>& detections) {
+  if (detections.size() < 2) return;
+  const auto largest = std::max_element(
+      detections.begin(), detections.end(),
+      [](const Detection& a, const Detection& b) { return a.box.area() < b.box.area(); });
+  detections = {*largest};
+}
+
 }  // namespace
 
 StageTimings& StageTimings::operator+=(const StageTimings& other) {
@@ -29,6 +39,7 @@ StageTimings& StageTimings::operator+=(const StageTimings& other) {
   detect += other.detect;
   align += other.align;
   embed += other.embed;
+  faces += other.faces;
   return *this;
 }
 
@@ -45,7 +56,9 @@ FacePipeline::~FacePipeline() = default;
 std::vector<Face> FacePipeline::ProcessImage(const cv::Mat& bgr) {
   auto start = Clock::now();
   std::vector<Detection> detections = detector_->Detect(bgr);
-  if (static_cast<int>(detections.size()) > options_.max_faces_per_image) {
+  if (options_.detector_options.search == FaceSearch::kLargestFace) {
+    KeepLargest(detections);
+  } else if (static_cast<int>(detections.size()) > options_.max_faces_per_image) {
     detections.resize(static_cast<size_t>(options_.max_faces_per_image));
   }
   timings_.detect += SecondsSince(start);
@@ -74,6 +87,7 @@ std::vector<Face> FacePipeline::ProcessImage(const cv::Mat& bgr) {
   std::vector<Embedding> embeddings = embedder_->Embed(bgr, to_embed);
   for (size_t i = 0; i < faces.size(); ++i) faces[i].embedding = std::move(embeddings[i]);
   timings_.embed += SecondsSince(start);
+  timings_.faces += faces.size();
 
   std::stable_sort(faces.begin(), faces.end(), [](const Face& a, const Face& b) {
     return a.detection.box.area() > b.detection.box.area();

@@ -37,6 +37,7 @@ struct StageTimings {
   double detect = 0;
   double align = 0;
   double embed = 0;
+  size_t faces = 0;  // faces aligned and embedded
   StageTimings& operator+=(const StageTimings& other);
 };
 
@@ -50,7 +51,8 @@ class FacePipeline {
   explicit FacePipeline(const PipelineOptions& options);
   ~FacePipeline();
 
-  // Faces found in an 8-bit BGR image, largest first.
+  // Faces found in an 8-bit BGR image, largest first. With FaceSearch::kLargestFace (in
+  // PipelineOptions::detector_options) only the largest is aligned and embedded and returned.
   std::vector<Face> ProcessImage(const cv::Mat& bgr);
   // Load (see io/image_loader.h, throws its typed errors) and process.
   ImageFaces ProcessFile(const std::filesystem::path& path);
