@@ -8,12 +8,20 @@
 //   facetrace_index_bench truth  --faces 10000000 --probes 200 --out /data/10m.truth
 //   facetrace_index_bench search --index /data/10m_hnsw32.faiss --truth /data/10m.truth
 //                                --breadth 64,128,256 [--rerank 100,200] [--map]
-//   facetrace_index_bench check  --faces 50000     (generator distances vs dlib's)
+//   facetrace_index_bench check  --faces 50000 [--model M] [--embeddings real.jsonl]
+//                                (generator distances vs a real model's)
+//   facetrace_index_bench fit    --embeddings real.jsonl --out M   (embedding_model.h)
+//
+// build, truth and check take --model M to draw the gallery from a model fitted on real
+// embeddings instead of the isotropic default (synthetic_embeddings.h). A truth file is only
+// valid for an index built from the same generator and size: name the files after both.
 //
 // build prints train/add/save times, peak resident memory and bytes per face (in memory and
 // on disk); truth finds the exact top-k of each probe by a streamed brute-force scan; search
-// prints load time, resident memory, single-probe p50/p95, recall@k against the truth, and the
-// per-probe time of one batch call with all probes (FAISS's BLAS path for Flat). Timings are
+// prints load time, resident memory, single-probe p50/p95, recall@k against the truth, mate
+// recall (the share of the probe's own person's gallery faces in the top k: what
+// identification needs, whatever strangers fill the rest), and the per-probe time of one batch
+// call with all probes (FAISS's BLAS path for Flat). Timings are
 // wall clock on whatever else runs on the machine, so CPU time is printed beside them: report
 // the load with both. Run search with OMP_NUM_THREADS=1: a lone probe gains nothing from
 // FAISS's thread team on a busy machine and loses a time slice whenever a member waits.
@@ -28,11 +36,14 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include "index/embedding_model.h"
 #include "index/face_index.h"
 #include "index/synthetic_embeddings.h"
 #include "measure.h"
@@ -69,18 +80,29 @@ uint64_t BytesOf(const std::vector<fs::path>& files) {
 constexpr int64_t kChunk = 1 << 20;
 constexpr uint64_t kProbeSeed = 2;
 
+// The generator of a `faces`-face gallery: isotropic, or the model saved at `model_path`.
+SyntheticOptions Generator(int64_t faces, const std::string& model_path) {
+  SyntheticOptions options;
+  options.faces = faces;
+  if (!model_path.empty()) {
+    options.model = std::make_shared<const EmbeddingModel>(LoadEmbeddingModel(model_path));
+  }
+  return options;
+}
+
 // build ------------------------------------------------------------------------------------
 struct BuildOptions {
   int64_t faces = 1000000;
   std::string factory = "Flat";
   std::string out;
   int64_t train_sample = 0;  // 0: what the index asks for
+  std::string model;         // empty: isotropic generator
 };
 
 int Build(const BuildOptions& o) {
   const fs::path out = o.out;
   fs::create_directories(out.parent_path());
-  const SyntheticOptions gallery{.faces = o.faces};
+  const SyntheticOptions gallery = Generator(o.faces, o.model);
   const auto start = Clock::now();
   FaceIndex index(gallery.dim, o.factory, out.string() + ".f16");
   double train_s = 0;
@@ -130,16 +152,21 @@ int Build(const BuildOptions& o) {
 }
 
 // truth ------------------------------------------------------------------------------------
+// The probe's own person's gallery faces: what identification must find, whatever strangers
+// fill the rest of the exact top-k. At most kMaxMates per probe, the rest padded with -1.
+constexpr int64_t kMaxMates = 8;  // SyntheticOptions::max_faces_per_identity
+
 struct Truth {
   int64_t faces = 0, probes = 0, dim = 0, k = 0;
   std::vector<float> queries;    // probes * dim
   std::vector<int64_t> ids;      // probes * k, nearest first
   std::vector<float> distances;  // probes * k
+  std::vector<int64_t> mates;    // probes * kMaxMates
 };
 
 void WriteTruth(const fs::path& path, const Truth& t) {
   std::ofstream out(path, std::ios::binary);
-  const int64_t header[4] = {t.faces, t.probes, t.dim, t.k};
+  const int64_t header[5] = {t.faces, t.probes, t.dim, t.k, kMaxMates};
   out.write(reinterpret_cast<const char*>(header), sizeof header);
   out.write(reinterpret_cast<const char*>(t.queries.data()),
             static_cast<std::streamsize>(t.queries.size() * sizeof(float)));
@@ -147,15 +174,22 @@ void WriteTruth(const fs::path& path, const Truth& t) {
             static_cast<std::streamsize>(t.ids.size() * sizeof(int64_t)));
   out.write(reinterpret_cast<const char*>(t.distances.data()),
             static_cast<std::streamsize>(t.distances.size() * sizeof(float)));
+  out.write(reinterpret_cast<const char*>(t.mates.data()),
+            static_cast<std::streamsize>(t.mates.size() * sizeof(int64_t)));
   if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
 Truth ReadTruth(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   Truth t;
-  int64_t header[4] = {};
+  int64_t header[5] = {};
   in.read(reinterpret_cast<char*>(header), sizeof header);
   t.faces = header[0], t.probes = header[1], t.dim = header[2], t.k = header[3];
+  if (header[4] != kMaxMates) {
+    throw std::runtime_error(path.string() +
+                             " is a truth file of an older format: run truth again");
+  }
+  t.mates.resize(static_cast<size_t>(t.probes * kMaxMates));
   t.queries.resize(static_cast<size_t>(t.probes * t.dim));
   t.ids.resize(static_cast<size_t>(t.probes * t.k));
   t.distances.resize(t.ids.size());
@@ -165,18 +199,28 @@ Truth ReadTruth(const fs::path& path) {
           static_cast<std::streamsize>(t.ids.size() * sizeof(int64_t)));
   in.read(reinterpret_cast<char*>(t.distances.data()),
           static_cast<std::streamsize>(t.distances.size() * sizeof(float)));
+  in.read(reinterpret_cast<char*>(t.mates.data()),
+          static_cast<std::streamsize>(t.mates.size() * sizeof(int64_t)));
   if (!in) throw std::runtime_error("cannot read truth file " + path.string());
   return t;
 }
 
-int MakeTruth(int64_t faces, int64_t probes, int k, const fs::path& out) {
+int MakeTruth(const SyntheticOptions& gallery, int64_t probes, int k, const fs::path& out) {
   const auto start = Clock::now();
-  const SyntheticOptions gallery{.faces = faces};
-  Truth t{faces, probes, gallery.dim, k, MakeProbes(gallery, probes, kProbeSeed), {}, {}};
+  const int64_t faces = gallery.faces;
+  std::vector<int64_t> probe_identities;
+  Truth t{faces, probes, gallery.dim, k, MakeProbes(gallery, probes, kProbeSeed, &probe_identities),
+          {},    {},     {}};
+  std::unordered_map<int64_t, std::vector<int64_t>> mates;  // identity -> its face ids
+  for (int64_t identity : probe_identities) mates[identity];
   std::vector<std::vector<Neighbor>> best(static_cast<size_t>(probes));
   SyntheticStream stream(gallery);
   SyntheticGallery chunk;
   while (stream.Next(kChunk, chunk)) {
+    for (int64_t i = 0; i < chunk.size(); ++i) {
+      const auto found = mates.find(chunk.identities[static_cast<size_t>(i)]);
+      if (found != mates.end()) found->second.push_back(chunk.ids[static_cast<size_t>(i)]);
+    }
     FaceIndex flat(gallery.dim);  // exact; all probes in one call: BLAS
     flat.Add(chunk.ids, chunk.vectors);
     const auto found = flat.Search(t.queries, k);
@@ -192,6 +236,11 @@ int MakeTruth(int64_t faces, int64_t probes, int k, const fs::path& out) {
       t.ids.push_back(n.id);
       t.distances.push_back(n.distance);
     }
+  }
+  for (int64_t identity : probe_identities) {
+    std::vector<int64_t> ids = mates[identity];
+    ids.resize(static_cast<size_t>(kMaxMates), -1);
+    t.mates.insert(t.mates.end(), ids.begin(), ids.end());
   }
   WriteTruth(out, t);
   std::printf("exact top-%d of %lld probes over %lld faces in %.1f s (streamed scan)\n", k,
@@ -209,11 +258,17 @@ struct SearchOptions {
   int repeats = 5;
 };
 
-double Recall(const std::vector<Neighbor>& found, const int64_t* truth, int64_t k) {
-  const std::unordered_set<int64_t> exact(truth, truth + k);
-  size_t hits = 0;
-  for (const Neighbor& n : found) hits += exact.count(n.id);
-  return static_cast<double>(hits) / static_cast<double>(k);
+// The fraction of `wanted` (ids; -1 entries are padding) among `found`.
+double Recall(const std::vector<Neighbor>& found, const int64_t* wanted, int64_t n) {
+  std::unordered_set<int64_t> ids;
+  for (const Neighbor& f : found) ids.insert(f.id);
+  size_t hits = 0, total = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (wanted[i] < 0) continue;
+    ++total;
+    hits += ids.count(wanted[i]);
+  }
+  return total == 0 ? 1.0 : static_cast<double>(hits) / static_cast<double>(total);
 }
 
 int Search(const SearchOptions& o) {
@@ -231,9 +286,9 @@ int Search(const SearchOptions& o) {
   if (index.size() != truth.faces) {
     throw std::runtime_error("truth is for " + std::to_string(truth.faces) + " faces");
   }
-  std::printf("%-8s %-7s %8s %8s %9s %10s %14s %14s\n", "breadth", "rerank", "p50_ms", "p95_ms",
-              "p50_cpu", ("recall@" + std::to_string(truth.k)).c_str(), "batch_ms/probe",
-              "batch_cpu/probe");
+  std::printf("%-8s %-7s %8s %8s %9s %10s %12s %14s %14s\n", "breadth", "rerank", "p50_ms",
+              "p95_ms", "p50_cpu", ("recall@" + std::to_string(truth.k)).c_str(), "mate_recall",
+              "batch_ms/probe", "batch_cpu/probe");
   const auto k = static_cast<int>(truth.k);
   const auto dim = static_cast<size_t>(truth.dim);
   for (int breadth : ParseInts(o.breadths)) {
@@ -241,7 +296,7 @@ int Search(const SearchOptions& o) {
     for (int rerank : ParseInts(o.reranks)) {
       if (rerank > 0) index.SetRerankDepth(rerank);
       std::vector<double> ms, cpu_ms;
-      double recall = 0;
+      double recall = 0, mate_recall = 0;
       for (int64_t q = 0; q < truth.probes; ++q) {
         const auto probe = std::span(truth.queries).subspan(static_cast<size_t>(q) * dim, dim);
         const auto t = Clock::now();
@@ -250,6 +305,7 @@ int Search(const SearchOptions& o) {
         cpu_ms.push_back((CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - cpu) * 1e3);
         ms.push_back(SecondsSince(t) * 1e3);
         recall += Recall(found, truth.ids.data() + q * truth.k, truth.k);
+        mate_recall += Recall(found, truth.mates.data() + q * kMaxMates, kMaxMates);
       }
       std::vector<double> batch_ms, batch_cpu_ms;
       const auto probes = static_cast<double>(truth.probes);
@@ -260,14 +316,49 @@ int Search(const SearchOptions& o) {
         batch_cpu_ms.push_back((CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - cpu) * 1e3 / probes);
         batch_ms.push_back(SecondsSince(t) * 1e3 / probes);
       }
-      std::printf("%-8d %-7d %8.3f %8.3f %9.3f %10.4f %14.3f %14.3f\n", breadth,
+      std::printf("%-8d %-7d %8.3f %8.3f %9.3f %10.4f %12.4f %14.3f %14.3f\n", breadth,
                   index.rerank_depth(), Percentile(ms, 0.5), Percentile(ms, 0.95),
-                  Percentile(cpu_ms, 0.5), recall / probes, Percentile(batch_ms, 0.5),
-                  Percentile(batch_cpu_ms, 0.5));
+                  Percentile(cpu_ms, 0.5), recall / probes, mate_recall / probes,
+                  Percentile(batch_ms, 0.5), Percentile(batch_cpu_ms, 0.5));
       std::fflush(stdout);
     }
   }
   std::printf("peak rss %.2f GB\n", ProcStatusBytes("VmHWM") / 1e9);
+  return 0;
+}
+
+// check / fit ------------------------------------------------------------------------------
+void PrintDistances(const char* what, const DistanceCheck& d) {
+  std::printf(
+      "%s: %zu same-person and %zu stranger pairs; median distance same person %.3f, "
+      "strangers %.3f\n",
+      what, d.same.size(), d.different.size(), d.SameMedian(), d.DifferentMedian());
+  // dlib's calibrated thresholds for false-match rates 1e-4, 1e-3, 1e-2, 1e-1 (docs/ACCURACY.md)
+  for (double threshold : {0.38, 0.47, 0.565, 0.675}) {
+    std::printf("  at %.3f: strangers closer %.2e, same person further %.3f\n", threshold,
+                d.StrangersCloserThan(threshold), d.SamePersonFurtherThan(threshold));
+  }
+}
+
+int Check(int64_t faces, const std::string& model_path, const std::string& embeddings) {
+  const auto g = MakeGallery(Generator(faces, model_path));
+  std::printf("generated %lld faces, %lld identities (%s)\n", static_cast<long long>(g.size()),
+              static_cast<long long>(g.identities.back() + 1),
+              model_path.empty() ? "isotropic" : model_path.c_str());
+  PrintDistances("generated", CheckDistances(g, 200000, 4));
+  if (!embeddings.empty()) PrintDistances("real", CheckDistances(ReadEmbedOutput(embeddings)));
+  return 0;
+}
+
+int Fit(const std::string& embeddings, const std::string& out) {
+  const auto faces = ReadEmbedOutput(embeddings);
+  const EmbeddingModel model = FitEmbeddingModel(faces);
+  std::ofstream file(out);
+  file << ToJson(model).dump();
+  if (!file) throw std::runtime_error("cannot write " + out);
+  std::printf("fitted on %d faces of %d identities (%d-D): %s\n", model.faces, model.identities,
+              model.dim, out.c_str());
+  PrintDistances("real", CheckDistances(faces));
   return 0;
 }
 
@@ -280,6 +371,7 @@ int Main(int argc, char** argv) {
   build->add_option("--factory", b.factory, "facetrace index factory (index/index_spec.h)");
   build->add_option("--out", b.out, "Index file to write")->required();
   build->add_option("--train-sample", b.train_sample, "Faces to train on (default: as needed)");
+  build->add_option("--model", b.model, "Generator fitted by 'fit' (default: isotropic)");
   int64_t truth_faces = 1000000, probes = 200;
   int k = 10;
   std::string truth_out;
@@ -288,6 +380,8 @@ int Main(int argc, char** argv) {
   truth->add_option("--probes", probes, "Probes");
   truth->add_option("-k", k, "Neighbours per probe");
   truth->add_option("--out", truth_out, "Truth file to write")->required();
+  std::string model;
+  truth->add_option("--model", model, "Generator fitted by 'fit' (default: isotropic)");
   SearchOptions s;
   auto* search = app.add_subcommand("search", "Latency and recall of a saved index");
   search->add_option("--index", s.index, "Index file")->required();
@@ -299,17 +393,19 @@ int Main(int argc, char** argv) {
   int64_t check_faces = 50000;
   auto* check = app.add_subcommand("check", "Generator distances (same person, strangers)");
   check->add_option("--faces", check_faces, "Sample gallery size");
+  check->add_option("--model", model, "Generator fitted by 'fit' (default: isotropic)");
+  std::string embeddings, model_out;
+  check->add_option("--embeddings", embeddings, "Also the real pairs of `facetrace embed` output");
+  auto* fit = app.add_subcommand("fit", "Fit a generator on real embeddings (embedding_model.h)");
+  fit->add_option("--embeddings", embeddings, "`facetrace embed` JSON lines")->required();
+  fit->add_option("--out", model_out, "Model file to write")->required();
   CLI11_PARSE(app, argc, argv);
 
   if (*build) return Build(b);
-  if (*truth) return MakeTruth(truth_faces, probes, k, truth_out);
+  if (*truth) return MakeTruth(Generator(truth_faces, model), probes, k, truth_out);
   if (*search) return Search(s);
-  const auto g = MakeGallery({.faces = check_faces});
-  const DistanceCheck d = CheckDistances(g, 2000, 4);
-  std::printf("%lld faces, %lld identities; median distance same person %.3f, strangers %.3f\n",
-              static_cast<long long>(g.size()), static_cast<long long>(g.identities.back() + 1),
-              d.same_median, d.different_median);
-  return 0;
+  if (*fit) return Fit(embeddings, model_out);
+  return Check(check_faces, model, embeddings);
 }
 
 }  // namespace
