@@ -4,6 +4,7 @@
 //
 //   build/facetrace_split_eval --datasets ../shared/datasets [--no-flip-fusion] [--detector hog]
 //                              [--embedder dlib|CONFIG.json|dlib+CONFIG.json] [--jitter N]
+//                              [--rank-by photo|template]
 #include <cstdio>
 #include <filesystem>
 #include <ranges>
@@ -22,8 +23,8 @@ namespace fs = std::filesystem;
 namespace facetrace {
 namespace {
 
-double RankOne(const fs::path& set_dir, const PipelineOptions& options, const fs::path& db,
-               bool verbose) {
+double RankOne(const fs::path& set_dir, const PipelineOptions& options, Comparison rank_by,
+               const fs::path& db, bool verbose) {
   std::vector<EnrollItem> gallery_items;
   std::vector<fs::path> probes;
   std::vector<std::string> truth;
@@ -40,7 +41,7 @@ double RankOne(const fs::path& set_dir, const PipelineOptions& options, const fs
     }
   }
   fs::remove(db);
-  auto gallery = Gallery::Open(db, DescribePipelineEmbedder(options));
+  auto gallery = Gallery::Open(db, DescribePipelineEmbedder(options), {.rank_by = rank_by});
   EnrollOptions enroll;
   enroll.pipeline = options;
   Enroll(*gallery, gallery_items, enroll);
@@ -74,6 +75,8 @@ int Main(int argc, char** argv) {
   app.add_option("--embedder", options.embedder, "dlib, an ONNX config, or a+b (fusion)");
   app.add_option("--jitter", options.embedder_options.jitters, "dlib jitter fusion: copies");
   app.add_flag("--equalize-chip", options.equalize_chip, "CLAHE on each aligned chip");
+  std::string rank_by = "photo";
+  app.add_option("--rank-by", rank_by, "photo or template (core/comparison.h)");
   bool verbose = false;
   app.add_flag("--verbose", verbose, "List each miss on stderr");
   CLI11_PARSE(app, argc, argv);
@@ -82,7 +85,7 @@ int Main(int argc, char** argv) {
   for (auto part : std::views::split(sets, ',')) {
     const std::string set(part.begin(), part.end());
     std::printf("%-16s rank-1 %.4f\n", set.c_str(),
-                RankOne(fs::path(datasets) / set, options, db, verbose));
+                RankOne(fs::path(datasets) / set, options, ParseComparison(rank_by), db, verbose));
     std::fflush(stdout);
     fs::remove(db);
     fs::remove(db.string() + ".faiss");

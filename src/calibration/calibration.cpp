@@ -110,6 +110,7 @@ nlohmann::json Calibration::ToJson() const {
   return {{"format", kFormat},
           {"provenance",
            {{"model_id", p.model_id},
+            {"comparison", ComparisonName(p.comparison)},
             {"data", p.data},
             {"identities", p.identities},
             {"images", p.images},
@@ -134,6 +135,8 @@ Calibration Calibration::FromJson(const nlohmann::json& json) {
                      .images = p.at("images").get<int>(),
                      .genuine_pairs = p.at("genuine_pairs").get<int64_t>(),
                      .impostor_pairs = p.at("impostor_pairs").get<int64_t>()};
+    // Files written before template ranking existed measured photo-to-photo distances.
+    c.provenance_.comparison = ParseComparison(p.value("comparison", "photo"));
     c.false_match_ = json.at("false_match_rate").get<std::vector<double>>();
     c.false_non_match_ = json.at("false_non_match_rate").get<std::vector<double>>();
     CheckTable(c.false_match_, /*increasing=*/true, "false_match_rate");

@@ -29,6 +29,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/comparison.h"
+
 namespace facetrace {
 
 // Where a calibration came from: enough to judge whether it applies to a gallery.
@@ -39,6 +41,8 @@ struct CalibrationProvenance {
   int images = 0;        // photos with a face
   int64_t genuine_pairs = 0;
   int64_t impostor_pairs = 0;
+  // Photo-to-photo distances, or photo-to-identity-template ones (core/comparison.h).
+  Comparison comparison = Comparison::kPhoto;
 };
 
 class Calibration {

@@ -86,6 +86,21 @@ TEST(CalibrationTest, SavesAndLoads) {
   EXPECT_DOUBLE_EQ(back.FalseNonMatchRate(0.4f), c.FalseNonMatchRate(0.4f));
 }
 
+TEST(CalibrationTest, RecordsItsComparisonAndOlderFilesAreOfPhotos) {
+  std::vector<float> genuine = {0.2f, 0.3f}, impostor = {0.7f, 0.8f};
+  CalibrationProvenance p;
+  p.model_id = "m";
+  p.comparison = Comparison::kMeanTemplate;
+  const Calibration c = Calibration::Fit(genuine, impostor, p);
+  nlohmann::json json = c.ToJson();
+  EXPECT_EQ(json["provenance"]["comparison"], "template");
+  EXPECT_EQ(Calibration::FromJson(json).provenance().comparison, Comparison::kMeanTemplate);
+  json["provenance"].erase("comparison");  // written before template ranking existed
+  EXPECT_EQ(Calibration::FromJson(json).provenance().comparison, Comparison::kPhoto);
+  json["provenance"]["comparison"] = "median";
+  testing::ExpectErrorCode(ErrorCode::kInvalidArgument, [&] { Calibration::FromJson(json); });
+}
+
 TEST(CalibrationTest, LoadRejectsBadFilesByName) {
   testing::ScratchDir dir;
   try {

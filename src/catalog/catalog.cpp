@@ -17,7 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 std::span<const uint8_t> AsBytes(const Embedding& e) {
   return {reinterpret_cast<const uint8_t*>(e.data()), e.size() * sizeof(float)};
 }
@@ -472,6 +471,23 @@ std::unordered_map<int64_t, int64_t> Catalog::FaceIdentities(
   s.Bind(1, ids.dump());
   while (s.Step()) owners.emplace(s.Int(0), s.Int(1));
   return owners;
+}
+
+std::unordered_map<int64_t, std::vector<FaceRecord>> Catalog::FacesOfIdentities(
+    std::span<const int64_t> identity_ids, const std::string& model_id) const {
+  std::unordered_map<int64_t, std::vector<FaceRecord>> faces;
+  if (identity_ids.empty()) return faces;
+  Statement s(db_, fmt::format("SELECT {} FROM faces WHERE model_id = ?1 AND identity_id IN "
+                               "(SELECT value FROM json_each(?2)) ORDER BY id",
+                               kFaceColumns));
+  s.Bind(1, model_id)
+      .Bind(2,
+            nlohmann::json(std::vector<int64_t>(identity_ids.begin(), identity_ids.end())).dump());
+  while (s.Step()) {
+    FaceRecord face = ReadFace(db_, s);
+    faces[face.identity_id].push_back(std::move(face));
+  }
+  return faces;
 }
 
 int64_t Catalog::ForEachFace(const std::string& model_id,

@@ -154,6 +154,10 @@ class Catalog {
   // An identity's images in the order they were added, and an image's faces by id.
   std::vector<ImageRecord> ImagesOfIdentity(int64_t identity_id) const;
   std::vector<FaceRecord> FacesOfImage(int64_t image_id) const;
+  // The faces made by `model_id` of each of `identity_ids` that has any, in id order (one
+  // query: template search reads its shortlist's embeddings here).
+  std::unordered_map<int64_t, std::vector<FaceRecord>> FacesOfIdentities(
+      std::span<const int64_t> identity_ids, const std::string& model_id) const;
   // Identity of each of `face_ids` that exists (one query: search resolves its neighbours here).
   std::unordered_map<int64_t, int64_t> FaceIdentities(std::span<const int64_t> face_ids) const;
   // Streams every face made by `model_id` in id order (for rebuilding the index). Returns the

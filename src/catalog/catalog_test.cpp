@@ -310,6 +310,30 @@ TEST(CatalogTest, AddImageIsAtomicAndIdempotent) {
   EXPECT_TRUE(catalog->FindImageBySha256("no-faces"));
 }
 
+TEST(CatalogTest, FacesOfIdentitiesGroupsOneModelsFacesByIdentity) {
+  ScratchDir dir;
+  auto catalog = Catalog::Open(dir / "c.db");
+  const int64_t ann = catalog->EnsureIdentity("ann");
+  const int64_t bob = catalog->EnsureIdentity("bob");
+  const int64_t cat = catalog->EnsureIdentity("cat");
+  ASSERT_TRUE(catalog->AddImage(Image("a1", ann), {Face(0.1f), Face(0.2f)}));
+  ASSERT_TRUE(catalog->AddImage(Image("a2", ann), {Face(0.3f), Face(0.4f, "m2")}));
+  ASSERT_TRUE(catalog->AddImage(Image("b1", bob), {Face(0.5f)}));
+  ASSERT_TRUE(catalog->AddImage(Image("c1", cat), {Face(0.6f)}));
+
+  const std::vector<int64_t> wanted = {ann, bob, 999};
+  const auto faces = catalog->FacesOfIdentities(wanted, "m1");
+  ASSERT_EQ(faces.size(), 2u);          // cat was not asked for; 999 does not exist
+  ASSERT_EQ(faces.at(ann).size(), 3u);  // not the m2 face
+  EXPECT_EQ(faces.at(ann)[0].embedding, Vector(0.1f));
+  EXPECT_EQ(faces.at(ann)[2].embedding, Vector(0.3f));
+  EXPECT_EQ(faces.at(ann)[2].identity_id, ann);
+  ASSERT_EQ(faces.at(bob).size(), 1u);
+  EXPECT_EQ(faces.at(bob)[0].embedding, Vector(0.5f));
+  EXPECT_EQ(catalog->FacesOfIdentities(wanted, "m2").at(ann).size(), 1u);
+  EXPECT_TRUE(catalog->FacesOfIdentities({}, "m1").empty());
+}
+
 TEST(CatalogTest, RejectedImagesWriteNothing) {
   ScratchDir dir;
   auto catalog = Catalog::Open(dir / "c.db");

@@ -1,4 +1,5 @@
-// facetrace calibrate DIR... --out FILE — what distances mean on the user's own labelled photos.
+// facetrace calibrate DIR... [--rank-by photo|template] --out FILE — what distances mean on the
+// user's own labelled photos.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@ struct CalibrateArgs {
   CommonOptions common;
   std::vector<std::string> dirs;
   std::string out;
+  DecisionOptions decision;  // --rank-by: which comparison to calibrate
 };
 
 constexpr double kReportedRates[] = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5};
@@ -23,8 +25,9 @@ constexpr double kReportedRates[] = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5};
 void PrintSummary(const Calibration& c) {
   const CalibrationProvenance& p = c.provenance();
   std::cout << fmt::format(
-      "calibrated on {} photos of {} identities: {} genuine and {} impostor pairs\n", p.images,
-      p.identities, p.genuine_pairs, p.impostor_pairs);
+      "calibrated {} distances on {} photos of {} identities: {} genuine and {} impostor "
+      "pairs\n",
+      ComparisonName(p.comparison), p.images, p.identities, p.genuine_pairs, p.impostor_pairs);
   std::cout << "  false-match rate  threshold  false-non-match rate\n";
   for (const double rate : kReportedRates) {
     if (rate < c.ResolvableRate()) {
@@ -37,8 +40,8 @@ void PrintSummary(const Calibration& c) {
   }
 }
 
-void PrintHeldOutChecks(const std::vector<LabelledSet>& sets) {
-  const auto checks = CheckCalibrationOnHeldOutSets(sets, {1e-2, 1e-3});
+void PrintHeldOutChecks(const std::vector<LabelledSet>& sets, Comparison comparison) {
+  const auto checks = CheckCalibrationOnHeldOutSets(sets, {1e-2, 1e-3}, comparison);
   if (checks.empty()) return;
   std::cout << "held-out check (fitted on the other folders, measured on this one):\n";
   for (const HeldOutCheck& h : checks) {
@@ -50,9 +53,10 @@ void PrintHeldOutChecks(const std::vector<LabelledSet>& sets) {
 
 int RunCalibrate(const CalibrateArgs& args) {
   const auto sets = EmbedLabelledFolders(args.dirs, args.common);
-  const Calibration calibration = FitCalibration(sets, args.common.Embedder().model_id);
+  const Comparison comparison = args.decision.RankBy();
+  const Calibration calibration = FitCalibration(sets, args.common.Embedder().model_id, comparison);
   PrintSummary(calibration);
-  PrintHeldOutChecks(sets);
+  PrintHeldOutChecks(sets, comparison);
   calibration.Save(args.out);
   std::cout << "written: " << args.out << "\n";
   return kExitOk;
@@ -71,6 +75,7 @@ void RegisterCalibrate(CLI::App& app, CommandAction& action) {
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--out", args->out, "Calibration file to write (JSON)")->required();
   AddPipelineOptions(*cmd, args->common);
+  AddRankByOption(*cmd, args->decision);
   cmd->callback([args, &action] { action = [args] { return RunCalibrate(*args); }; });
 }
 

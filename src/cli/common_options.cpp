@@ -59,7 +59,7 @@ void AddPipelineOptions(CLI::App& command, CommonOptions& options) {
 }
 
 Calibration DecisionOptions::LoadFor(const CommonOptions& common) const {
-  return LoadCalibration(calibration, common.models, common.Embedder().model_id);
+  return LoadCalibration(calibration, common.models, common.Embedder().model_id, RankBy());
 }
 
 MatchPolicy DecisionOptions::ToPolicy(const CommonOptions& common) const {
@@ -75,6 +75,18 @@ void AddDecisionOptions(CLI::App& command, DecisionOptions& options) {
                   "Mark candidates as possible matches only within this false-match rate "
                   "per comparison")
       ->check(CLI::Range(1e-9, 1.0))
+      ->capture_default_str();
+}
+
+void AddRankByOption(CLI::App& command, DecisionOptions& options) {
+  options.rank_by = ComparisonName(Comparison::kMeanTemplate);
+  command
+      .add_option("--rank-by", options.rank_by,
+                  "Compare probes with each identity's mean template (template: fewer strangers "
+                  "ranked first) or with each gallery photo (photo); each has its own "
+                  "calibration")
+      ->check(CLI::IsMember(
+          {ComparisonName(Comparison::kPhoto), ComparisonName(Comparison::kMeanTemplate)}))
       ->capture_default_str();
 }
 

@@ -36,14 +36,22 @@ void AddPipelineOptions(CLI::App& command, CommonOptions& options);
 struct DecisionOptions {
   std::string calibration;  // --calibration; empty: the one installed beside the models
   double max_false_match_rate = kDefaultMaxFalseMatchRate;
+  // --rank-by (core/comparison.h): "template" where AddRankByOption offers it; verify, which
+  // compares two photos, keeps "photo".
+  std::string rank_by = "photo";
 
-  // The calibration of `common`'s model (LoadCalibration) at the chosen rate.
+  Comparison RankBy() const { return ParseComparison(rank_by); }
+  // The calibration of `common`'s model and RankBy()'s comparison (LoadCalibration) at the
+  // chosen rate.
   MatchPolicy ToPolicy(const CommonOptions& common) const;
   Calibration LoadFor(const CommonOptions& common) const;
 };
 
 // Adds --calibration and --max-false-match-rate.
 void AddDecisionOptions(CLI::App& command, DecisionOptions& options);
+// Adds --rank-by photo|template, default template (for the commands that search a gallery or
+// calibrate): docs/ACCURACY.md measures templates as the better ranking.
+void AddRankByOption(CLI::App& command, DecisionOptions& options);
 
 // A sub-command's body; returns the process exit status.
 using CommandAction = std::function<int()>;

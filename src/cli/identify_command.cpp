@@ -1,4 +1,4 @@
-// facetrace identify --db DB [--top-k K] [--json] PATH...
+// facetrace identify --db DB [--top-k K] [--rank-by photo|template] [--json] PATH...
 #include <cstdio>
 #include <iostream>
 
@@ -41,7 +41,8 @@ void PrintTable(const ImageResult& result, const std::vector<std::vector<Candida
 
 int RunIdentify(const IdentifyArgs& args) {
   const MatchPolicy policy = args.decision.ToPolicy(args.common);
-  const auto gallery = Gallery::Open(args.db, args.common.Embedder());
+  const auto gallery =
+      Gallery::Open(args.db, args.common.Embedder(), {.rank_by = args.decision.RankBy()});
   const auto paths = ExpandImagePaths(args.inputs);
   size_t failed = 0;
   const BatchOptions options = args.common.ToBatchOptions();
@@ -78,6 +79,7 @@ void RegisterIdentify(CLI::App& app, CommandAction& action) {
   cmd->add_option("PATH", args->inputs, "Photos or folders")->required();
   AddPipelineOptions(*cmd, args->common);
   AddDecisionOptions(*cmd, args->decision);
+  AddRankByOption(*cmd, args->decision);
   cmd->callback([args, &action] { action = [args] { return RunIdentify(*args); }; });
 }
 

@@ -17,7 +17,7 @@ namespace {
 
 struct ServeArgs {
   CommonOptions common;
-  DecisionOptions decision;  // only --calibration is used; requests choose their rate
+  DecisionOptions decision;  // --calibration and --rank-by; requests choose their rate
   std::string db;
   std::string host = "127.0.0.1";
   int port = 8080;
@@ -36,6 +36,7 @@ int RunServe(const ServeArgs& args) {
   options.gallery.pipeline.load_options.max_file_bytes =
       static_cast<int64_t>(args.max_upload_mb * (1 << 20));
   options.gallery.calibration = args.decision.calibration;
+  options.gallery.rank_by = args.decision.RankBy();
   options.host = args.host;
   options.port = args.port;
   options.threads = args.threads;
@@ -100,7 +101,9 @@ void RegisterServe(CLI::App& app, CommandAction& action) {
       ->check(CLI::Range(8, 4096))
       ->capture_default_str();
   cmd->add_option("--calibration", args->decision.calibration,
-                  "Calibration file (default: the one shipped with the model)");
+                  "Calibration file of the --rank-by comparison (default: the one shipped with "
+                  "the model)");
+  AddRankByOption(*cmd, args->decision);
   cmd->callback([args, &action] { action = [args] { return RunServe(*args); }; });
 }
 

@@ -103,7 +103,8 @@ int RunVideo(const VideoArgs& args) {
                 "--contact-sheet " + args.contact_sheet + ": use an image extension (.jpg, .png)");
   }
   const MatchPolicy policy = args.decision.ToPolicy(args.common);
-  const auto gallery = Gallery::Open(args.db, args.common.Embedder());
+  const auto gallery =
+      Gallery::Open(args.db, args.common.Embedder(), {.rank_by = args.decision.RankBy()});
   FacePipeline pipeline(args.common.ToPipelineOptions());
   std::vector<SheetRow> sheet;
   int failed = 0;
@@ -157,6 +158,7 @@ void RegisterVideo(CLI::App& app, CommandAction& action) {
   cmd->add_flag("--json", args->json, "One JSON object per track per line");
   AddPipelineOptions(*cmd, args->common);
   AddDecisionOptions(*cmd, args->decision);
+  AddRankByOption(*cmd, args->decision);
   cmd->callback([args, &action] { action = [args] { return RunVideo(*args); }; });
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/comparison.h"
 #include "core/error.h"
 #include "core/face.h"
 #include "core/markup_escape.h"
@@ -29,6 +30,14 @@ TEST(ErrorTest, EveryCodeHasADistinctName) {
   }
   EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::kInternal) + 1);
   EXPECT_EQ(ErrorCodeName(ErrorCode::kImageTooLarge), "image_too_large");
+}
+
+TEST(ComparisonTest, NamesRoundTripAndUnknownNamesAreInvalid) {
+  for (const Comparison c : {Comparison::kPhoto, Comparison::kMeanTemplate}) {
+    EXPECT_EQ(ParseComparison(ComparisonName(c)), c);
+  }
+  EXPECT_EQ(ComparisonName(Comparison::kMeanTemplate), "template");
+  testing::ExpectErrorCode(ErrorCode::kInvalidArgument, [] { ParseComparison("mean"); });
 }
 
 TEST(MarkupEscapeTest, EscapesTheFiveMarkupCharacters) {

@@ -1,6 +1,8 @@
 // The protocols on real photos: dlib_johns (5 identities, 55 chips), embedded once for all tests.
 #include "eval/identification_protocol.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "core/error.h"
@@ -90,10 +92,35 @@ TEST_F(ProtocolTest, CalibrationCountsEveryPairOnce) {
   EXPECT_GT(c.provenance().genuine_pairs, same / 2);
   EXPECT_EQ(c.provenance().images, 55);
   EXPECT_EQ(c.provenance().data, "dlib_johns");
-  EXPECT_EQ(static_cast<int64_t>(ImpostorDistances(*set_).size()), all - same);
+  EXPECT_EQ(static_cast<int64_t>(SetPairDistances(*set_, Comparison::kPhoto).impostor.size()),
+            all - same);
   const float t = c.ThresholdFor(0.01);
   EXPECT_GT(t, 0.3f);
   EXPECT_LT(t, 0.7f);
+}
+
+TEST_F(ProtocolTest, TemplateCalibrationComparesEachPhotoWithEveryTemplate) {
+  std::vector<int> per_identity(5, 0);
+  for (const auto& f : set_->faces) ++per_identity[static_cast<size_t>(f.identity)];
+  const PairDistances d = SetPairDistances(*set_, Comparison::kMeanTemplate);
+  EXPECT_EQ(d.impostor.size(), 55u * 4);  // each photo against the four other identities
+  EXPECT_LE(d.genuine.size(), 55u);       // against its own identity's other photos
+  EXPECT_GT(d.genuine.size(), 50u);
+  const Calibration c = FitCalibration({*set_}, "m", Comparison::kMeanTemplate);
+  EXPECT_EQ(c.provenance().comparison, Comparison::kMeanTemplate);
+  // A template averages out one photo's pose and light: the same person is closer to it than
+  // to a typical photo of himself, so the same false-non-match rate needs a smaller distance.
+  const Calibration photos = FitCalibration({*set_}, "m");
+  const auto median = [](std::vector<float> v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  EXPECT_LT(median(d.genuine), median(SetPairDistances(*set_, Comparison::kPhoto).genuine));
+  EXPECT_GT(photos.FalseNonMatchRate(0.35f), c.FalseNonMatchRate(0.35f));
+  const auto checks =
+      CheckCalibrationOnHeldOutSets({*set_, *set_}, {0.05}, Comparison::kMeanTemplate);
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_LE(checks[0].observed_rate, 0.05);
 }
 
 TEST_F(ProtocolTest, HeldOutChecksNeedTwoSets) {

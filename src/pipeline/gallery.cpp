@@ -1,7 +1,9 @@
 #include "pipeline/gallery.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <spdlog/spdlog.h>
@@ -10,6 +12,7 @@
 #include "core/error.h"
 #include "embed/dlib_resnet_embedder.h"
 #include "embed/face_embedder.h"
+#include "embed/fused_template.h"
 #include "index/index_spec.h"
 #include "pipeline/match_score.h"
 
@@ -29,13 +32,13 @@ std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path,
                                        GalleryOptions options) {
   std::unique_ptr<Gallery> gallery(new Gallery(Catalog::Open(db_path)));
   gallery->model_ = gallery->catalog_->ActiveModel().value_or(DefaultModel());
+  gallery->rank_by_ = options.rank_by;
   gallery->LoadOrRebuildIndex(options);
   return gallery;
 }
 
 std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path,
-                                       const EmbedderInfo& embedder,
-                                       GalleryOptions options) {
+                                       const EmbedderInfo& embedder, GalleryOptions options) {
   std::unique_ptr<Gallery> gallery(new Gallery(Catalog::Open(db_path)));
   Catalog& catalog = *gallery->catalog_;
   std::optional<ModelRecord> active = catalog.ActiveModel();
@@ -53,6 +56,7 @@ std::unique_ptr<Gallery> Gallery::Open(const std::filesystem::path& db_path,
                             embedder.dim, db_path.string()));
   }
   gallery->model_ = *active;
+  gallery->rank_by_ = options.rank_by;
   gallery->LoadOrRebuildIndex(options);
   return gallery;
 }
@@ -83,8 +87,7 @@ void Gallery::LoadOrRebuildIndex(const GalleryOptions& options) {
     spdlog::warn("{}; rebuilding it from the catalog", e.what());
   }
   if (loaded && loaded->generation == generation && loaded->index.size() == faces &&
-      loaded->index.dim() == model_.dim &&
-      loaded->index.tombstones() * 5 <= loaded->index.size()) {
+      loaded->index.dim() == model_.dim && loaded->index.tombstones() * 5 <= loaded->index.size()) {
     index_ = std::make_unique<FaceIndex>(std::move(loaded->index));
     return;
   }
@@ -148,8 +151,32 @@ std::vector<std::vector<Candidate>> Gallery::Search(std::span<const Embedding> p
 
 std::vector<std::vector<Candidate>> Gallery::Search(std::span<const Embedding> probes, int top_k,
                                                     const Catalog& lookup) const {
+  if (top_k <= 0) return std::vector<std::vector<Candidate>>(probes.size());
+  const bool by_template = rank_by_ == Comparison::kMeanTemplate;
+  auto results =
+      NearestIdentities(probes, by_template ? std::max(top_k, kTemplateShortlist) : top_k, lookup);
+  if (by_template) RankByTemplates(probes, top_k, lookup, results);
+  for (auto& candidates : results) {
+    for (Candidate& c : candidates) {
+      c.score = MatchScore(c.distance, model_.match_distance);
+      if (auto identity = lookup.GetIdentity(c.identity_id)) {
+        c.identity = identity->name;
+        c.identity_metadata = identity->metadata;
+      }
+      if (auto face = lookup.GetFace(c.face_id)) {
+        c.image_id = face->image_id;
+        if (auto image = lookup.GetImage(face->image_id)) c.gallery_image = image->path;
+      }
+    }
+  }
+  return results;
+}
+
+std::vector<std::vector<Candidate>> Gallery::NearestIdentities(std::span<const Embedding> probes,
+                                                               int top_k,
+                                                               const Catalog& lookup) const {
   std::vector<std::vector<Candidate>> results(probes.size());
-  if (top_k <= 0 || index_->size() == 0) return results;
+  if (index_->size() == 0) return results;
   // Several faces may belong to one identity: widen the face search until each probe has
   // top_k distinct identities or the search covers the whole index. All probes still short
   // go to the index together, so a batch stays one BLAS call per round.
@@ -178,7 +205,6 @@ std::vector<std::vector<Candidate>> Gallery::Search(std::span<const Embedding> p
         Candidate c;
         c.identity_id = owner->second;
         c.distance = n.distance;
-        c.score = MatchScore(n.distance, model_.match_distance);
         c.face_id = n.id;
         candidates.push_back(std::move(c));
         if (static_cast<int>(candidates.size()) == top_k) break;
@@ -189,19 +215,45 @@ std::vector<std::vector<Candidate>> Gallery::Search(std::span<const Embedding> p
     }
     pending = std::move(still_short);
   }
-  for (auto& candidates : results) {
+  return results;
+}
+
+void Gallery::RankByTemplates(std::span<const Embedding> probes, int top_k, const Catalog& lookup,
+                              std::vector<std::vector<Candidate>>& shortlists) const {
+  std::vector<int64_t> identity_ids;
+  for (const auto& shortlist : shortlists) {
+    for (const Candidate& c : shortlist) identity_ids.push_back(c.identity_id);
+  }
+  std::sort(identity_ids.begin(), identity_ids.end());
+  identity_ids.erase(std::unique(identity_ids.begin(), identity_ids.end()), identity_ids.end());
+  // One query for the whole batch; each template is fused once however many probes share it.
+  std::unordered_map<int64_t, std::pair<Embedding, int>> templates;
+  for (const auto& [identity_id, faces] : lookup.FacesOfIdentities(identity_ids, model_.model_id)) {
+    std::vector<Embedding> embeddings;
+    for (const FaceRecord& face : faces) embeddings.push_back(face.embedding);
+    templates.emplace(identity_id,
+                      std::pair(FusedTemplate(embeddings), static_cast<int>(faces.size())));
+  }
+  for (size_t p = 0; p < shortlists.size(); ++p) {
+    auto& candidates = shortlists[p];
     for (Candidate& c : candidates) {
-      if (auto identity = lookup.GetIdentity(c.identity_id)) {
-        c.identity = identity->name;
-        c.identity_metadata = identity->metadata;
+      // Removed between the index search and this query: no template, ranked last.
+      const auto found = templates.find(c.identity_id);
+      if (found == templates.end()) {
+        c.distance = std::numeric_limits<float>::infinity();
+        continue;
       }
-      if (auto face = lookup.GetFace(c.face_id)) {
-        c.image_id = face->image_id;
-        if (auto image = lookup.GetImage(face->image_id)) c.gallery_image = image->path;
-      }
+      c.distance = EmbeddingDistance(probes[p], found->second.first);
+      c.template_faces = found->second.second;
+    }
+    std::stable_sort(
+        candidates.begin(), candidates.end(),
+        [](const Candidate& a, const Candidate& b) { return a.distance < b.distance; });
+    while (!candidates.empty() &&
+           (static_cast<int>(candidates.size()) > top_k || candidates.back().template_faces == 0)) {
+      candidates.pop_back();
     }
   }
-  return results;
 }
 
 void Gallery::IndexFaces(const std::vector<int64_t>& face_ids,

@@ -3,7 +3,15 @@
 // Opening a gallery loads "<db>.faiss" when it reflects the catalog's current generation and
 // otherwise rebuilds it from the stored embeddings (a crash mid-enroll, a deleted index file
 // or a write by another process all end here). Search answers per identity: each identity
-// appears once, with the distance of its closest gallery face.
+// appears once, with the distance of its closest gallery face, or (GalleryOptions::rank_by
+// kMeanTemplate) with the distance of its mean template.
+//
+// Template ranking re-ranks a shortlist: the face index finds the kTemplateShortlist
+// identities with the closest photos, and each one's template is the fused mean
+// (embed/fused_template.h) of its faces, read from the catalog at search time. Templates are
+// therefore never stale (enroll and remove need no second index), at the cost of one catalog
+// query per search batch; an identity whose template is close but whose every photo is beyond
+// the shortlist is missed, which on the dev sets never happens (docs/ACCURACY.md).
 //
 // A catalog may hold embeddings of several models (after `facetrace reembed`); the index holds
 // those of the catalog's active model only, so embeddings of two models (or of one model with
@@ -25,6 +33,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "core/comparison.h"
 #include "core/face.h"
 #include "embed/face_embedder.h"
 #include "index/face_index.h"
@@ -35,9 +44,10 @@ struct Candidate {
   int64_t identity_id = 0;
   std::string identity;
   float distance = 0;
-  float score = 0;  // see pipeline/match_score.h
-  int64_t face_id = 0;
-  int64_t image_id = 0;  // the gallery photo holding face_id
+  float score = 0;         // see pipeline/match_score.h
+  int64_t face_id = 0;     // the identity's closest gallery face: the evidence to show
+  int template_faces = 0;  // faces averaged into the template ranked by; 0: ranked by photo
+  int64_t image_id = 0;    // the gallery photo holding face_id
   std::string gallery_image;
   nlohmann::json identity_metadata = nlohmann::json::object();
   std::optional<double> false_match_rate;  // set by a MatchPolicy (pipeline/match_policy.h)
@@ -48,11 +58,16 @@ struct GalleryOptions {
   // Memory-map a big IVF index (FaceIndex::LoadOptions::map) for a read-only server: it opens
   // in seconds, and enrolling into it is refused.
   bool map_index = false;
+  // What a probe is compared with (core/comparison.h); decisions need the calibration of the
+  // same comparison.
+  Comparison rank_by = Comparison::kPhoto;
 };
 
 class Gallery {
  public:
   static constexpr const char* kIndexFactorySetting = "index.factory";
+  // Identities re-ranked by template per search (above: enough that the right one is in it).
+  static constexpr int kTemplateShortlist = 50;
 
   // Opens with the catalog's active model; a catalog without one (nothing enrolled yet) reads
   // as an empty gallery of the default embedder.
@@ -67,6 +82,7 @@ class Gallery {
 
   // The model whose embeddings the index holds and searches take.
   const ModelRecord& model() const { return model_; }
+  Comparison rank_by() const { return rank_by_; }
 
   Catalog& catalog() { return *catalog_; }
   const Catalog& catalog() const { return *catalog_; }
@@ -109,10 +125,17 @@ class Gallery {
  private:
   explicit Gallery(std::unique_ptr<Catalog> catalog);
   void LoadOrRebuildIndex(const GalleryOptions& options);
+  // Up to `top_k` identities per probe by their closest face, distances unfilled beyond that.
+  std::vector<std::vector<Candidate>> NearestIdentities(std::span<const Embedding> probes,
+                                                        int top_k, const Catalog& lookup) const;
+  // Replaces each shortlist's distances by probe-to-template ones and keeps the best `top_k`.
+  void RankByTemplates(std::span<const Embedding> probes, int top_k, const Catalog& lookup,
+                       std::vector<std::vector<Candidate>>& shortlists) const;
 
   std::unique_ptr<Catalog> catalog_;
   ModelRecord model_;
   std::unique_ptr<FaceIndex> index_;
+  Comparison rank_by_ = Comparison::kPhoto;
   bool rebuilt_ = false;
 };
 

@@ -81,6 +81,81 @@ TEST(GalleryTest, SearchAnswersPerIdentityBestFirst) {
   EXPECT_EQ(again[2].identity, candidates[2].identity);
 }
 
+// Offsets `e` by `size` along coordinate `axis`.
+Embedding Moved(const Embedding& e, size_t axis, float size) {
+  Embedding m = e;
+  m[axis] += size;
+  return m;
+}
+
+TEST(GalleryTest, TemplateRankingComparesWithEachIdentitysMeanNotItsLuckiestPhoto) {
+  testing::ScratchDir dir;
+  std::mt19937 rng(11);
+  const Embedding probe = RandomEmbedding(rng);
+  {
+    auto gallery = Gallery::Open(dir / "g.db");
+    // Carl: one photo that happens to look like the probe, two that do not. Dana: four
+    // photos, each a little off in its own way, whose mean is the probe's face.
+    AddFace(*gallery, "carl", "c1", Moved(probe, 0, 0.10f));
+    AddFace(*gallery, "carl", "c2", RandomEmbedding(rng));
+    AddFace(*gallery, "carl", "c3", RandomEmbedding(rng));
+    for (size_t i = 1; i <= 4; ++i) {
+      AddFace(*gallery, "dana", std::string("d").append(std::to_string(i)),
+              Moved(probe, i, i == 1 ? 0.18f : 0.2f));
+    }
+    for (int i = 0; i < 10; ++i) {
+      const std::string n = std::to_string(i);
+      AddFace(*gallery, std::string("other").append(n), std::string("o").append(n),
+              RandomEmbedding(rng));
+    }
+    const auto by_photo = gallery->Search(probe, 2);
+    ASSERT_EQ(by_photo.size(), 2u);
+    EXPECT_EQ(by_photo[0].identity, "carl");
+    EXPECT_EQ(by_photo[0].template_faces, 0);
+    EXPECT_EQ(gallery->rank_by(), Comparison::kPhoto);
+  }
+  auto gallery = Gallery::Open(dir / "g.db", {.rank_by = Comparison::kMeanTemplate});
+  EXPECT_EQ(gallery->rank_by(), Comparison::kMeanTemplate);
+  auto ranked = gallery->Search(probe, 3);
+  ASSERT_EQ(ranked.size(), 3u);
+  EXPECT_EQ(ranked[0].identity, "dana");
+  EXPECT_EQ(ranked[0].template_faces, 4);
+  EXPECT_LT(ranked[0].distance, 0.12f);                  // the mean is about 0.1 away
+  EXPECT_EQ(ranked[0].gallery_image, "/photos/d1.jpg");  // her closest photo, as evidence
+  EXPECT_GT(ranked[0].score, ranked[1].score);
+  EXPECT_LE(ranked[1].distance, ranked[2].distance);
+  // Batches answer as single searches do.
+  const std::vector<Embedding> probes = {probe, Moved(probe, 0, 0.10f)};
+  const auto batch = gallery->Search(probes, 3);
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch[0][0].face_id, ranked[0].face_id);
+  EXPECT_FLOAT_EQ(batch[0][0].distance, ranked[0].distance);
+
+  const auto carl = [](const std::vector<Candidate>& candidates) {
+    for (const Candidate& c : candidates) {
+      if (c.identity == "carl") return c;
+    }
+    ADD_FAILURE() << "carl not found";
+    return Candidate{};
+  };
+  const Candidate carl_before = carl(ranked);
+  EXPECT_EQ(carl_before.template_faces, 3);
+  EXPECT_GT(carl_before.distance, 0.3f);  // pulled away by his two unlike photos
+
+  // Templates are read at search time: a new photo or a removal counts at once.
+  for (int i = 0; i < 6; ++i) {
+    AddFace(*gallery, "carl", std::string("c-new").append(std::to_string(i)),
+            Moved(probe, 10 + static_cast<size_t>(i), 0.05f));
+  }
+  const Candidate carl_after = carl(gallery->Search(probe, 3));
+  EXPECT_EQ(carl_after.template_faces, 9);
+  EXPECT_LT(carl_after.distance, carl_before.distance);
+  gallery->RemoveIdentity("carl");
+  ranked = gallery->Search(probe, 100);
+  EXPECT_EQ(ranked.size(), 11u);  // dana and the ten others, each once
+  EXPECT_EQ(ranked[0].identity, "dana");
+}
+
 TEST(GalleryTest, BatchSearchAnswersEachProbeAsASingleSearchWould) {
   testing::ScratchDir dir;
   auto gallery = Gallery::Open(dir / "g.db");

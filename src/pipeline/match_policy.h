@@ -41,14 +41,17 @@ class MatchPolicy {
 };
 
 // `explicit_path` when given, else the calibration installed beside the models for `model_id`
-// (CalibrationFileName; Error(kModelMissing) naming scripts/setup and `facetrace calibrate`
-// when absent). Calibrations are per model: one measured on another model's distances
-// (provenance.model_id other than `model_id`, flip and jitter variants included) is
-// Error(kInvalidArgument).
+// and `comparison` (CalibrationFileName; Error(kModelMissing) naming scripts/setup and
+// `facetrace calibrate` when absent). Calibrations are per model and per comparison: one
+// measured on another model's distances (provenance.model_id other than `model_id`, flip and
+// jitter variants included) or on the other comparison is Error(kInvalidArgument).
 Calibration LoadCalibration(const std::filesystem::path& explicit_path,
-                            const std::filesystem::path& model_dir, const std::string& model_id);
+                            const std::filesystem::path& model_dir, const std::string& model_id,
+                            Comparison comparison = Comparison::kPhoto);
 
-// "<model_id>.calibration.json": where scripts/setup installs a model's calibration.
-std::string CalibrationFileName(const std::string& model_id);
+// Where scripts/setup installs a model's calibration: "<model_id>.calibration.json" for photo
+// comparisons, "<model_id>.template.calibration.json" for template ones.
+std::string CalibrationFileName(const std::string& model_id,
+                                Comparison comparison = Comparison::kPhoto);
 
 }  // namespace facetrace

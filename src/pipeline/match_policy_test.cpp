@@ -9,12 +9,14 @@
 namespace facetrace {
 namespace {
 
-Calibration Synthetic(const std::string& model_id = "dlib_resnet_v1") {
+Calibration Synthetic(const std::string& model_id = "dlib_resnet_v1",
+                      Comparison comparison = Comparison::kPhoto) {
   std::vector<float> genuine, impostor;
   for (int i = 0; i < 100; ++i) genuine.push_back(0.2f + 0.003f * static_cast<float>(i));
   for (int i = 0; i < 1000; ++i) impostor.push_back(0.45f + 0.0007f * static_cast<float>(i));
   CalibrationProvenance provenance;
   provenance.model_id = model_id;
+  provenance.comparison = comparison;
   return Calibration::Fit(genuine, impostor, provenance);
 }
 
@@ -60,6 +62,31 @@ TEST(MatchPolicyTest, LoadsTheShippedCalibrationOrTheGivenOne) {
     EXPECT_EQ(e.code(), ErrorCode::kModelMissing);
     EXPECT_NE(std::string(e.what()).find("scripts/setup"), std::string::npos) << e.what();
   }
+}
+
+TEST(MatchPolicyTest, TemplateRankingNeedsATemplateCalibration) {
+  EXPECT_EQ(CalibrationFileName("m", Comparison::kMeanTemplate), "m.template.calibration.json");
+  // The shipped one, installed beside the models by scripts/setup.
+  const Calibration shipped = LoadCalibration({}, {}, "dlib_resnet_v1", Comparison::kMeanTemplate);
+  EXPECT_EQ(shipped.provenance().comparison, Comparison::kMeanTemplate);
+  EXPECT_GT(shipped.provenance().impostor_pairs, 50000);  // one per photo and other identity
+  // Stricter than the photo calibration at the default rate, and with fewer misses.
+  const Calibration photos = LoadCalibration({}, {}, "dlib_resnet_v1");
+  EXPECT_LT(shipped.ThresholdFor(1e-3), photos.ThresholdFor(1e-3));
+  EXPECT_LT(shipped.FalseNonMatchRate(shipped.ThresholdFor(1e-3)), 0.1);
+  testing::ScratchDir dir;
+  Synthetic().Save(dir / "photo.json");
+  const std::string message = testing::ExpectErrorCode(ErrorCode::kInvalidArgument, [&] {
+    LoadCalibration(dir / "photo.json", {}, "dlib_resnet_v1", Comparison::kMeanTemplate);
+  });
+  EXPECT_NE(message.find("--rank-by template"), std::string::npos) << message;
+  Synthetic("dlib_resnet_v1", Comparison::kMeanTemplate).Save(dir / "template.json");
+  testing::ExpectErrorCode(ErrorCode::kInvalidArgument,
+                           [&] { LoadCalibration(dir / "template.json", {}, "dlib_resnet_v1"); });
+  const std::string missing = testing::ExpectErrorCode(ErrorCode::kModelMissing, [&] {
+    LoadCalibration({}, dir.path(), "dlib_resnet_v1", Comparison::kMeanTemplate);
+  });
+  EXPECT_NE(missing.find("--rank-by template"), std::string::npos) << missing;
 }
 
 }  // namespace

@@ -34,6 +34,9 @@ nlohmann::json CandidateToJson(const Candidate& c) {
                          {"distance", Round(c.distance, 1e-4)},
                          {"score", Round(c.score, 1e-4)},
                          {"gallery_image", c.gallery_image}};
+  // Ranked by template: the distance is to the mean of this many faces, and gallery_image is
+  // the closest of them (the evidence to look at).
+  if (c.template_faces > 0) json["template_faces"] = c.template_faces;
   if (c.false_match_rate) {
     json["false_match_rate"] = *c.false_match_rate;
     json["possible_match"] = c.possible_match;

@@ -171,6 +171,7 @@ TEST_F(ApiServerTest, SearchFindsTheRightPersonAndIsAudited) {
   EXPECT_EQ(best["metadata"]["source"], "dlib examples");
   EXPECT_TRUE(best["possible_match"].get<bool>());
   EXPECT_LT(best["distance"].get<double>(), face["candidates"][1]["distance"].get<double>());
+  EXPECT_EQ(best["template_faces"], 2);  // ranked by the mean of his two gallery photos
   EXPECT_GT(best["face_id"].get<int>(), 0);
   EXPECT_GT(best["image_id"].get<int>(), 0);
   EXPECT_FALSE(best.contains("gallery_image"));  // no server paths in the API

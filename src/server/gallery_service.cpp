@@ -79,9 +79,14 @@ GalleryService::GalleryService(const GalleryServiceOptions& options)
     : options_(options),
       photo_dir_(options.db.string() + ".photos"),
       embedder_(DescribePipelineEmbedder(options.pipeline)),
-      calibration_(
-          LoadCalibration(options.calibration, options.pipeline.model_dir, embedder_.model_id)),
-      gallery_(Gallery::Open(options.db, embedder_)),
+      calibration_(LoadCalibration(
+          options.rank_by == Comparison::kPhoto ? options.calibration : std::filesystem::path(),
+          options.pipeline.model_dir, embedder_.model_id)),
+      search_calibration_(options.rank_by == Comparison::kPhoto
+                              ? calibration_
+                              : LoadCalibration(options.calibration, options.pipeline.model_dir,
+                                                embedder_.model_id, options.rank_by)),
+      gallery_(Gallery::Open(options.db, embedder_, {.rank_by = options.rank_by})),
       readers_([db = options.db] { return Catalog::Open(db); }),
       pipelines_(
           [pipeline = options.pipeline] { return std::make_unique<FacePipeline>(pipeline); }) {
@@ -106,7 +111,7 @@ AnalyzedPhoto GalleryService::Analyze(std::span<const uint8_t> bytes, const std:
 
 nlohmann::json GalleryService::Identify(const AnalyzedPhoto& photo, int top_k,
                                         double max_false_match_rate) const {
-  const MatchPolicy policy(calibration_, max_false_match_rate);
+  const MatchPolicy policy(search_calibration_, max_false_match_rate);
   std::vector<std::vector<Candidate>> candidates;
   {
     std::shared_lock lock(gallery_mu_);

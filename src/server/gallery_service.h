@@ -31,8 +31,14 @@ namespace facetrace {
 
 struct GalleryServiceOptions {
   std::filesystem::path db;
-  PipelineOptions pipeline;           // its load_options.max_pixels is the pixel limit
-  std::filesystem::path calibration;  // empty: the one installed beside the models
+  PipelineOptions pipeline;  // its load_options.max_pixels is the pixel limit
+  // Searches compare probes with identity templates or photos (core/comparison.h), as
+  // `facetrace identify --rank-by` does, with the same default.
+  Comparison rank_by = Comparison::kMeanTemplate;
+  // The calibration of rank_by's comparison; empty: the one installed beside the models.
+  // Verification always compares two photos: with template ranking it uses the installed
+  // photo calibration.
+  std::filesystem::path calibration;
 };
 
 // A decoded upload and its faces (largest first).
@@ -103,8 +109,9 @@ class GalleryService {
  private:
   GalleryServiceOptions options_;
   std::filesystem::path photo_dir_;
-  EmbedderInfo embedder_;  // the model probes are embedded with; the gallery must hold it
-  Calibration calibration_;
+  EmbedderInfo embedder_;           // the model probes are embedded with; the gallery must hold it
+  Calibration calibration_;         // photo to photo (verify; search when ranking by photo)
+  Calibration search_calibration_;  // rank_by's
   std::unique_ptr<Gallery> gallery_;
   mutable std::shared_mutex gallery_mu_;
   mutable ObjectPool<Catalog> readers_;

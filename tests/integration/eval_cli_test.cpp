@@ -133,13 +133,45 @@ TEST_F(DecisionCliTest, MissingOrUnresolvableCalibrationIsAnError) {
   EXPECT_NE(r.err.find("calibrate"), std::string::npos) << r.err;
 }
 
+TEST_F(DecisionCliTest, RanksByTemplateByDefaultWithTheTemplateCalibration) {
+  const auto photo = SortedImages(DatasetFile("dlib_johns/John_Simm")).at(6);
+  const auto simm = Identify(photo);
+  EXPECT_TRUE(simm["match"]);
+  EXPECT_EQ(simm["candidates"][0]["identity"], "John_Simm");
+  EXPECT_EQ(simm["candidates"][0]["template_faces"], 4);
+  EXPECT_TRUE(simm["candidates"][0]["possible_match"]);
+  const auto by_photo = Identify(photo, {"--rank-by", "photo"});
+  EXPECT_EQ(by_photo["candidates"][0]["identity"], "John_Simm");
+  EXPECT_FALSE(by_photo["candidates"][0].contains("template_faces"));
+  EXPECT_EQ(simm["candidates"][0]["gallery_image"], by_photo["candidates"][0]["gallery_image"])
+      << "the evidence shown is the closest photo either way";
+  EXPECT_NE(simm["candidates"][0]["distance"], by_photo["candidates"][0]["distance"]);
+
+  // A photo-to-photo calibration does not describe template distances: refused by name.
+  const auto photo_calibration = (dir_ / "photo.json").string();
+  fs::copy_file(SourceDir() / "calibration/dlib_resnet_v1.calibration.json", photo_calibration);
+  auto r =
+      RunFacetrace({"identify", "--db", db_, "--calibration", photo_calibration, photo.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--rank-by template"), std::string::npos) << r.err;
+  r = RunFacetrace({"identify", "--db", db_, "--rank-by", "photo", "--calibration",
+                    photo_calibration, photo.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = RunFacetrace({"identify", "--db", db_, "--rank-by", "mean", photo.string()});
+  EXPECT_EQ(r.exit_code, 1);  // a usage error, naming the choices
+  EXPECT_NE(r.err.find("template"), std::string::npos) << r.err;
+}
+
 TEST(CalibrateCliTest, WritesACalibrationVerifyAndIdentifyUse) {
   ScratchDir dir;
   const auto out = (dir / "mine.json").string();
-  const auto r = RunFacetrace({"calibrate", DatasetFile("dlib_johns").string(),
-                               DatasetFile("facerecjs_bbt").string(), "--out", out});
+  // verify compares two photos: it needs a photo-to-photo calibration.
+  const auto r =
+      RunFacetrace({"calibrate", DatasetFile("dlib_johns").string(),
+                    DatasetFile("facerecjs_bbt").string(), "--rank-by", "photo", "--out", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("held-out check"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("calibrated photo distances"), std::string::npos) << r.out;
   const auto calibration = ReadJson(out);
   EXPECT_EQ(calibration["provenance"]["data"], "dlib_johns, facerecjs_bbt");
   EXPECT_EQ(calibration["provenance"]["identities"], 10);
@@ -152,6 +184,27 @@ TEST(CalibrateCliTest, WritesACalibrationVerifyAndIdentifyUse) {
   EXPECT_TRUE(j["same"]);
   EXPECT_LT(j["distance"].get<double>(), j["threshold"].get<double>());
   EXPECT_LE(j["false_match_rate"].get<double>(), 0.01);
+}
+
+TEST(CalibrateCliTest, CalibratesTemplateDistancesByDefaultAsIdentifyRanks) {
+  ScratchDir dir;
+  const auto out = (dir / "templates.json").string();
+  const auto r = RunFacetrace({"calibrate", DatasetFile("dlib_johns").string(),
+                               DatasetFile("facerecjs_bbt").string(), "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("calibrated template distances"), std::string::npos) << r.out;
+  const auto calibration = ReadJson(out);
+  EXPECT_EQ(calibration["provenance"]["comparison"], "template");
+  // Each photo against the four other identities' templates of its own set (five in each).
+  EXPECT_EQ(calibration["provenance"]["impostor_pairs"],
+            4 * calibration["provenance"]["images"].get<int>());
+
+  // verify compares two photos: a template calibration is refused there.
+  const auto simm = SortedImages(DatasetFile("dlib_johns/John_Simm"));
+  const auto v =
+      RunFacetrace({"verify", "--json", "--calibration", out, simm[0].string(), simm[1].string()});
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_NE(v.err.find("template"), std::string::npos) << v.err;
 }
 
 }  // namespace
