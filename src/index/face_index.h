@@ -44,6 +44,11 @@ struct Neighbor {
   float distance = 0;  // Euclidean (not squared) distance
 };
 
+// Search breadths an index starts with (docs/PERFORMANCE.md, "Search breadth"): HNSW's
+// efSearch, and IVF's nprobe as a share of its lists (1/32, from 16 to 256).
+inline constexpr int kDefaultHnswBreadth = 128;
+int DefaultIvfBreadth(int64_t lists);
+
 class FaceIndex {
  public:
   // `factory` as in index/index_spec.h; metric is L2. `vector_store` is where a Rerank factory
@@ -76,10 +81,12 @@ class FaceIndex {
   // Error(kInvalidArgument) for a ragged sample and Error(kIndex) when FAISS refuses it (too
   // few vectors, or already filled).
   void Train(std::span<const float> vectors);
-  // How much of an approximate index a search visits: IVF lists probed (nprobe) or the HNSW
-  // candidate list (efSearch). More is slower and finds more of the true neighbours. Flat
-  // ignores it. Not while searches are in flight.
+  // How much of an approximate index a search visits: IVF lists probed (nprobe, at most the
+  // number of lists) or the HNSW candidate list (efSearch). More is slower and finds more of
+  // the true neighbours. Flat ignores it. Not while searches are in flight. An index starts at
+  // kDefaultHnswBreadth or DefaultIvfBreadth(lists), created or loaded.
   void SetSearchBreadth(int breadth);
+  int search_breadth() const;  // 0 for Flat
   // Candidates re-ranked by exact distance (the factory's Rerank count to start with).
   // Throws Error(kInvalidArgument) when the factory keeps no vectors to re-rank from.
   void SetRerankDepth(int candidates);

@@ -232,10 +232,49 @@ TEST(FaceIndexTest, WiderSearchesFindMoreOfTheTrueNeighbours) {
     };
     index.SetSearchBreadth(1);
     const double narrow = recall();
-    index.SetSearchBreadth(factory == "HNSW32" ? 4000 : 16);  // everything: exact
+    index.SetSearchBreadth(factory == "HNSW32" ? 4000 : 64);  // everything (IVF: 16 lists): exact
     EXPECT_GE(recall(), narrow);
     EXPECT_GT(recall(), 0.99);
   }
+}
+
+TEST(FaceIndexTest, ProbingEveryListThroughAnHnswQuantizerIsExact) {
+  // An HNSW coarse quantizer answers with at most its efSearch lists (16 by default) however
+  // many are probed, unless the probe count raises it.
+  const auto vectors = RandomVectors(20000, 28);
+  const auto ids = Ids(20000);
+  const auto queries = RandomVectors(20, 29);
+  FaceIndex flat(kDim);
+  flat.Add(ids, vectors);
+  const auto exact = flat.Search(queries, 10);
+  FaceIndex index(kDim, "IVF1024_HNSW32,Flat");
+  index.Train(vectors);
+  index.Add(ids, vectors);
+  index.SetSearchBreadth(1024);
+  const auto found = index.Search(queries, 10);
+  for (size_t q = 0; q < found.size(); ++q) ExpectSameNeighbours(found[q], exact[q]);
+}
+
+TEST(FaceIndexTest, StartsFromTheMeasuredBreadthsNotFaissDefaults) {
+  EXPECT_EQ(FaceIndex(kDim).search_breadth(), 0);
+  EXPECT_EQ(FaceIndex(kDim, "HNSW32").search_breadth(), kDefaultHnswBreadth);
+  EXPECT_EQ(DefaultIvfBreadth(4), 4);  // never more lists than there are
+  EXPECT_EQ(DefaultIvfBreadth(64), 16);
+  EXPECT_EQ(DefaultIvfBreadth(4096), 128);
+  EXPECT_EQ(DefaultIvfBreadth(65536), 256);
+  FaceIndex ivf(kDim, "IVF64,Flat");
+  EXPECT_EQ(ivf.search_breadth(), 16);
+  ivf.SetSearchBreadth(1000);
+  EXPECT_EQ(ivf.search_breadth(), 64);  // capped at the number of lists
+
+  // A loaded index starts from the defaults too, whatever its file says.
+  testing::ScratchDir dir;
+  const auto vectors = RandomVectors(3000, 27);
+  FaceIndex hnsw(kDim, "HNSW32");
+  hnsw.Add(Ids(3000), vectors);
+  hnsw.SetSearchBreadth(20);
+  hnsw.Save(dir / "h.faiss", 1);
+  EXPECT_EQ(FaceIndex::Load(dir / "h.faiss")->index.search_breadth(), kDefaultHnswBreadth);
 }
 
 TEST(FaceIndexTest, TrainRejectsBadSamples) {
