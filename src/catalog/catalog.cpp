@@ -473,21 +473,29 @@ std::unordered_map<int64_t, int64_t> Catalog::FaceIdentities(
   return owners;
 }
 
-std::unordered_map<int64_t, std::vector<FaceRecord>> Catalog::FacesOfIdentities(
+std::unordered_map<int64_t, std::vector<Embedding>> Catalog::EmbeddingsOfIdentities(
     std::span<const int64_t> identity_ids, const std::string& model_id) const {
-  std::unordered_map<int64_t, std::vector<FaceRecord>> faces;
-  if (identity_ids.empty()) return faces;
-  Statement s(db_, fmt::format("SELECT {} FROM faces WHERE model_id = ?1 AND identity_id IN "
-                               "(SELECT value FROM json_each(?2)) ORDER BY id",
-                               kFaceColumns));
+  std::unordered_map<int64_t, std::vector<Embedding>> embeddings;
+  if (identity_ids.empty()) return embeddings;
+  Statement s(db_,
+              "SELECT id, identity_id, embedding, (SELECT dim FROM models WHERE model_id = ?1) "
+              "FROM faces WHERE model_id = ?1 AND identity_id IN (SELECT value FROM json_each(?2)) "
+              "ORDER BY id");
   s.Bind(1, model_id)
       .Bind(2,
             nlohmann::json(std::vector<int64_t>(identity_ids.begin(), identity_ids.end())).dump());
   while (s.Step()) {
-    FaceRecord face = ReadFace(db_, s);
-    faces[face.identity_id].push_back(std::move(face));
+    const auto blob = s.Blob(2);
+    const auto dim = static_cast<size_t>(s.Int(3));
+    if (dim == 0 || blob.size() != dim * sizeof(float)) {
+      ThrowDatabaseError(db_, fmt::format("face {} has a {}-byte embedding, expected {}", s.Int(0),
+                                          blob.size(), dim * sizeof(float)));
+    }
+    Embedding e(dim);
+    std::memcpy(e.data(), blob.data(), blob.size());
+    embeddings[s.Int(1)].push_back(std::move(e));
   }
-  return faces;
+  return embeddings;
 }
 
 int64_t Catalog::ForEachFace(const std::string& model_id,

@@ -154,9 +154,9 @@ class Catalog {
   // An identity's images in the order they were added, and an image's faces by id.
   std::vector<ImageRecord> ImagesOfIdentity(int64_t identity_id) const;
   std::vector<FaceRecord> FacesOfImage(int64_t image_id) const;
-  // The faces made by `model_id` of each of `identity_ids` that has any, in id order (one
-  // query: template search reads its shortlist's embeddings here).
-  std::unordered_map<int64_t, std::vector<FaceRecord>> FacesOfIdentities(
+  // The embeddings made by `model_id` of the faces of each of `identity_ids` that has any, in
+  // face id order (one query, embeddings only: template search reads its shortlist's here).
+  std::unordered_map<int64_t, std::vector<Embedding>> EmbeddingsOfIdentities(
       std::span<const int64_t> identity_ids, const std::string& model_id) const;
   // Identity of each of `face_ids` that exists (one query: search resolves its neighbours here).
   std::unordered_map<int64_t, int64_t> FaceIdentities(std::span<const int64_t> face_ids) const;

@@ -310,7 +310,7 @@ TEST(CatalogTest, AddImageIsAtomicAndIdempotent) {
   EXPECT_TRUE(catalog->FindImageBySha256("no-faces"));
 }
 
-TEST(CatalogTest, FacesOfIdentitiesGroupsOneModelsFacesByIdentity) {
+TEST(CatalogTest, EmbeddingsOfIdentitiesGroupsOneModelsFacesByIdentity) {
   ScratchDir dir;
   auto catalog = Catalog::Open(dir / "c.db");
   const int64_t ann = catalog->EnsureIdentity("ann");
@@ -322,16 +322,22 @@ TEST(CatalogTest, FacesOfIdentitiesGroupsOneModelsFacesByIdentity) {
   ASSERT_TRUE(catalog->AddImage(Image("c1", cat), {Face(0.6f)}));
 
   const std::vector<int64_t> wanted = {ann, bob, 999};
-  const auto faces = catalog->FacesOfIdentities(wanted, "m1");
-  ASSERT_EQ(faces.size(), 2u);          // cat was not asked for; 999 does not exist
-  ASSERT_EQ(faces.at(ann).size(), 3u);  // not the m2 face
-  EXPECT_EQ(faces.at(ann)[0].embedding, Vector(0.1f));
-  EXPECT_EQ(faces.at(ann)[2].embedding, Vector(0.3f));
-  EXPECT_EQ(faces.at(ann)[2].identity_id, ann);
-  ASSERT_EQ(faces.at(bob).size(), 1u);
-  EXPECT_EQ(faces.at(bob)[0].embedding, Vector(0.5f));
-  EXPECT_EQ(catalog->FacesOfIdentities(wanted, "m2").at(ann).size(), 1u);
-  EXPECT_TRUE(catalog->FacesOfIdentities({}, "m1").empty());
+  const auto found = catalog->EmbeddingsOfIdentities(wanted, "m1");
+  ASSERT_EQ(found.size(), 2u);          // cat was not asked for; 999 does not exist
+  ASSERT_EQ(found.at(ann).size(), 3u);  // not the m2 face
+  EXPECT_EQ(found.at(ann)[0], Vector(0.1f));
+  EXPECT_EQ(found.at(ann)[2], Vector(0.3f));
+  ASSERT_EQ(found.at(bob).size(), 1u);
+  EXPECT_EQ(found.at(bob)[0], Vector(0.5f));
+  EXPECT_EQ(catalog->EmbeddingsOfIdentities(wanted, "m2").at(ann).size(), 1u);
+  EXPECT_TRUE(catalog->EmbeddingsOfIdentities({}, "m1").empty());
+
+  // A blob damaged outside facetrace is a database error, not a short embedding.
+  catalog.reset();
+  Exec(dir / "c.db",
+       "UPDATE faces SET embedding = x'00' WHERE identity_id = " + std::to_string(bob));
+  catalog = Catalog::Open(dir / "c.db");
+  ExpectError(ErrorCode::kDatabase, [&] { catalog->EmbeddingsOfIdentities(wanted, "m1"); });
 }
 
 TEST(CatalogTest, RejectedImagesWriteNothing) {

@@ -228,11 +228,10 @@ void Gallery::RankByTemplates(std::span<const Embedding> probes, int top_k, cons
   identity_ids.erase(std::unique(identity_ids.begin(), identity_ids.end()), identity_ids.end());
   // One query for the whole batch; each template is fused once however many probes share it.
   std::unordered_map<int64_t, std::pair<Embedding, int>> templates;
-  for (const auto& [identity_id, faces] : lookup.FacesOfIdentities(identity_ids, model_.model_id)) {
-    std::vector<Embedding> embeddings;
-    for (const FaceRecord& face : faces) embeddings.push_back(face.embedding);
+  for (const auto& [identity_id, embeddings] :
+       lookup.EmbeddingsOfIdentities(identity_ids, model_.model_id)) {
     templates.emplace(identity_id,
-                      std::pair(FusedTemplate(embeddings), static_cast<int>(faces.size())));
+                      std::pair(FusedTemplate(embeddings), static_cast<int>(embeddings.size())));
   }
   for (size_t p = 0; p < shortlists.size(); ++p) {
     auto& candidates = shortlists[p];

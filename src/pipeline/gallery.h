@@ -67,7 +67,7 @@ class Gallery {
  public:
   static constexpr const char* kIndexFactorySetting = "index.factory";
   // Identities re-ranked by template per search (above: enough that the right one is in it).
-  static constexpr int kTemplateShortlist = 50;
+  static constexpr int kTemplateShortlist = 20;
 
   // Opens with the catalog's active model; a catalog without one (nothing enrolled yet) reads
   // as an empty gallery of the default embedder.
