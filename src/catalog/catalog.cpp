@@ -64,6 +64,29 @@ constexpr const char* kFaceColumns =
 
 // Rows are only written by AddImage, which validates them; a row that does not parse was
 // damaged outside facetrace and must not be served as a zero embedding.
+//
+// The embedding blob in column `column`, checked against the length recorded for its model in
+// column `column + 1`.
+Embedding ReadEmbedding(sqlite3* db, const Statement& s, int column, int64_t face_id,
+                        const std::string& model_id) {
+  const auto blob = s.Blob(column);
+  const auto dim = static_cast<size_t>(s.Int(column + 1));
+  if (dim == 0 || blob.size() != dim * sizeof(float)) {
+    ThrowDatabaseError(db, fmt::format("face {} has a {}-byte embedding, expected {} ({} floats "
+                                       "of model '{}')",
+                                       face_id, blob.size(), dim * sizeof(float), dim, model_id));
+  }
+  Embedding e(dim);
+  std::memcpy(e.data(), blob.data(), blob.size());
+  return e;
+}
+
+// A list of ids as the JSON array SQLite's json_each reads: one statement for a whole list
+// rather than N placeholders.
+std::string IdListJson(std::span<const int64_t> ids) {
+  return nlohmann::json(std::vector<int64_t>(ids.begin(), ids.end())).dump();
+}
+
 FaceRecord ReadFace(sqlite3* db, const Statement& s) {
   FaceRecord f;
   f.id = s.Int(0);
@@ -77,15 +100,7 @@ FaceRecord ReadFace(sqlite3* db, const Statement& s) {
   f.detector_score = static_cast<float>(s.Double(8));
   f.quality = static_cast<float>(s.Double(9));
   f.model_id = s.Text(10);
-  const auto blob = s.Blob(11);
-  const auto dim = static_cast<size_t>(s.Int(12));
-  if (dim == 0 || blob.size() != dim * sizeof(float)) {
-    ThrowDatabaseError(db, fmt::format("face {} has a {}-byte embedding, expected {} ({} floats "
-                                       "of model '{}')",
-                                       f.id, blob.size(), dim * sizeof(float), dim, f.model_id));
-  }
-  f.embedding.resize(dim);
-  std::memcpy(f.embedding.data(), blob.data(), blob.size());
+  f.embedding = ReadEmbedding(db, s, 11, f.id, f.model_id);
   return f;
 }
 
@@ -463,12 +478,9 @@ std::unordered_map<int64_t, int64_t> Catalog::FaceIdentities(
     std::span<const int64_t> face_ids) const {
   std::unordered_map<int64_t, int64_t> owners;
   if (face_ids.empty()) return owners;
-  // One statement for the whole list, through SQLite's json_each rather than N placeholders.
-  nlohmann::json ids = nlohmann::json::array();
-  for (int64_t id : face_ids) ids.push_back(id);
   Statement s(db_,
               "SELECT id, identity_id FROM faces WHERE id IN (SELECT value FROM json_each(?1))");
-  s.Bind(1, ids.dump());
+  s.Bind(1, IdListJson(face_ids));
   while (s.Step()) owners.emplace(s.Int(0), s.Int(1));
   return owners;
 }
@@ -481,20 +493,8 @@ std::unordered_map<int64_t, std::vector<Embedding>> Catalog::EmbeddingsOfIdentit
               "SELECT id, identity_id, embedding, (SELECT dim FROM models WHERE model_id = ?1) "
               "FROM faces WHERE model_id = ?1 AND identity_id IN (SELECT value FROM json_each(?2)) "
               "ORDER BY id");
-  s.Bind(1, model_id)
-      .Bind(2,
-            nlohmann::json(std::vector<int64_t>(identity_ids.begin(), identity_ids.end())).dump());
-  while (s.Step()) {
-    const auto blob = s.Blob(2);
-    const auto dim = static_cast<size_t>(s.Int(3));
-    if (dim == 0 || blob.size() != dim * sizeof(float)) {
-      ThrowDatabaseError(db_, fmt::format("face {} has a {}-byte embedding, expected {}", s.Int(0),
-                                          blob.size(), dim * sizeof(float)));
-    }
-    Embedding e(dim);
-    std::memcpy(e.data(), blob.data(), blob.size());
-    embeddings[s.Int(1)].push_back(std::move(e));
-  }
+  s.Bind(1, model_id).Bind(2, IdListJson(identity_ids));
+  while (s.Step()) embeddings[s.Int(1)].push_back(ReadEmbedding(db_, s, 2, s.Int(0), model_id));
   return embeddings;
 }
 
