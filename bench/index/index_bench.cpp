@@ -34,6 +34,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -90,6 +91,22 @@ SyntheticOptions Generator(int64_t faces, const std::string& model_path) {
   return options;
 }
 
+// Calls `use` on each kChunk-face chunk of `gallery`, drawing the next chunk on a second thread
+// meanwhile: the generator is serial (one random stream) and at 50M faces costs as much as a
+// core for ten minutes, which would otherwise stall the index's thread team.
+template <typename Use>
+void ForEachChunk(const SyntheticOptions& gallery, Use&& use) {
+  SyntheticStream stream(gallery);
+  SyntheticGallery chunk, next;
+  bool more = stream.Next(kChunk, chunk);
+  while (more) {
+    auto ahead = std::async(std::launch::async, [&] { return stream.Next(kChunk, next); });
+    use(chunk);
+    more = ahead.get();
+    std::swap(chunk, next);
+  }
+}
+
 // build ------------------------------------------------------------------------------------
 struct BuildOptions {
   int64_t faces = 1000000;
@@ -119,17 +136,17 @@ int Build(const BuildOptions& o) {
                 train_s);
     std::fflush(stdout);
   }
-  SyntheticStream stream(gallery);
-  SyntheticGallery chunk;
   const auto add_start = Clock::now();
-  while (stream.Next(kChunk, chunk)) {
+  int64_t added = 0;
+  ForEachChunk(gallery, [&](const SyntheticGallery& chunk) {
     index.Add(chunk.ids, chunk.vectors);
-    if (stream.produced() % (8 * kChunk) == 0) {
-      std::printf("  %lld faces, %.0f s, rss %.2f GB\n", static_cast<long long>(stream.produced()),
+    added += chunk.size();
+    if (added % (8 * kChunk) == 0) {
+      std::printf("  %lld faces, %.0f s, rss %.2f GB\n", static_cast<long long>(added),
                   SecondsSince(add_start), ProcStatusBytes("VmRSS") / 1e9);
       std::fflush(stdout);
     }
-  }
+  });
   const double add_s = SecondsSince(add_start);
   const auto save_start = Clock::now();
   index.Save(out, 1);
@@ -214,9 +231,7 @@ int MakeTruth(const SyntheticOptions& gallery, int64_t probes, int k, const fs::
   std::unordered_map<int64_t, std::vector<int64_t>> mates;  // identity -> its face ids
   for (int64_t identity : probe_identities) mates[identity];
   std::vector<std::vector<Neighbor>> best(static_cast<size_t>(probes));
-  SyntheticStream stream(gallery);
-  SyntheticGallery chunk;
-  while (stream.Next(kChunk, chunk)) {
+  ForEachChunk(gallery, [&](const SyntheticGallery& chunk) {
     for (int64_t i = 0; i < chunk.size(); ++i) {
       const auto found = mates.find(chunk.identities[static_cast<size_t>(i)]);
       if (found != mates.end()) found->second.push_back(chunk.ids[static_cast<size_t>(i)]);
@@ -230,7 +245,7 @@ int MakeTruth(const SyntheticOptions& gallery, int64_t probes, int k, const fs::
                 [](const Neighbor& a, const Neighbor& b) { return a.distance < b.distance; });
       best[q].resize(std::min<size_t>(best[q].size(), static_cast<size_t>(k)));
     }
-  }
+  });
   for (const auto& b : best) {
     for (const Neighbor& n : b) {
       t.ids.push_back(n.id);

@@ -580,6 +580,30 @@ std::vector<ModelRecord> Catalog::ListModels() const {
   return models;
 }
 
+std::optional<SeenFile> Catalog::FindSeenFile(const std::string& path) const {
+  Statement s(db_,
+              "SELECT path, size, mtime_ns, IFNULL(image_id, 0) FROM seen_files WHERE path = ?1");
+  s.Bind(1, path);
+  if (!s.Step()) return std::nullopt;
+  return SeenFile{s.Text(0), s.Int(1), s.Int(2), s.Int(3)};
+}
+
+void Catalog::RecordSeenFile(const SeenFile& file) {
+  if (file.image_id != 0 && !GetImage(file.image_id)) {
+    throw Error(ErrorCode::kInvalidArgument, "cannot record " + file.path + " as image " +
+                                                 std::to_string(file.image_id) + ": no such image");
+  }
+  Statement(db_,
+            "INSERT OR REPLACE INTO seen_files(path, size, mtime_ns, image_id, seen_at) "
+            "VALUES(?1, ?2, ?3, NULLIF(?4, 0), ?5)")
+      .Bind(1, file.path)
+      .Bind(2, file.size)
+      .Bind(3, file.mtime_ns)
+      .Bind(4, file.image_id)
+      .Bind(5, NowUtc())
+      .Run();
+}
+
 std::optional<std::string> Catalog::GetSetting(const std::string& key) const {
   Statement s(db_, "SELECT value FROM settings WHERE key = ?");
   s.Bind(1, key);

@@ -53,6 +53,15 @@ struct ImageRecord {
   std::string added_at;  // ISO 8601 UTC
 };
 
+// A gallery file an enroll has dealt with, as it was then. While a file keeps its size and
+// modification time, a later enroll (a resumed one) skips it without reading it again.
+struct SeenFile {
+  std::string path;      // absolute, lexically normal
+  int64_t size = 0;      // bytes
+  int64_t mtime_ns = 0;  // modification time, ns since the filesystem clock's epoch
+  int64_t image_id = 0;  // the catalogued image with these bytes; 0: no face was found
+};
+
 struct FaceRecord {
   int64_t id = 0;
   int64_t image_id = 0;
@@ -103,7 +112,7 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   const std::filesystem::path& path() const { return path_; }
 
@@ -167,6 +176,14 @@ class Catalog {
   int64_t ForEachFace(const std::string& model_id,
                       const std::function<void(const FaceRecord&)>& visit) const;
   int64_t CountFaces(const std::string& model_id) const;
+
+  // Files an enroll has dealt with ----------------------------------------------------------
+  // The record of `path` (as SeenFile::path), or nullopt. A record naming an image goes with
+  // the image: removing a photo makes the next enroll read its file again.
+  std::optional<SeenFile> FindSeenFile(const std::string& path) const;
+  // Records what became of a file, replacing an earlier record of its path.
+  // Error(kInvalidArgument) for an image_id that names no image.
+  void RecordSeenFile(const SeenFile& file);
 
   // Models --------------------------------------------------------------------------------
   // Records `model_id` with its embedding length and match hint. A no-op when it is already

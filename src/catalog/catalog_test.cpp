@@ -99,9 +99,9 @@ TEST(CatalogTest, MigratesAnEmptyFileAndReopens) {
   }
   EXPECT_EQ(Query(path, "PRAGMA user_version"), std::to_string(Catalog::kSchemaVersion));
   EXPECT_EQ(Query(path, "PRAGMA journal_mode"), "wal");  // persistent, so visible from here
-  for (const char* object :
-       {"identities", "images", "faces", "meta", "models", "faces_identity", "faces_model",
-        "images_identity", "faces_added", "faces_removed", "settings"}) {
+  for (const char* object : {"identities", "images", "faces", "meta", "models", "faces_identity",
+                             "faces_model", "images_identity", "faces_added", "faces_removed",
+                             "settings", "seen_files", "seen_files_by_image"}) {
     EXPECT_EQ(Query(path, std::string("SELECT COUNT(*) FROM sqlite_master WHERE name = '") +
                               object + "'"),
               "1")
@@ -128,10 +128,45 @@ TEST(CatalogTest, SettingsPersistAndOlderFilesGainThem) {
   EXPECT_EQ(Catalog::Open(path)->GetSetting("index.factory"), "Flat");
   // A database written before settings existed (schema 2) is migrated on open.
   Query(path, "DROP TABLE settings");
+  Query(path, "DROP TABLE seen_files");
   Query(path, "PRAGMA user_version = 2");
   auto old = Catalog::Open(path);
   EXPECT_EQ(old->Stats().schema_version, Catalog::kSchemaVersion);
   EXPECT_FALSE(old->GetSetting("index.factory"));
+}
+
+TEST(CatalogTest, SeenFilesAreReplacedAndGoWithTheirImage) {
+  ScratchDir dir;
+  const fs::path path = dir / "c.db";
+  auto catalog = Catalog::Open(path);
+  const int64_t ann = catalog->EnsureIdentity("ann");
+  ASSERT_TRUE(catalog->AddImage(Image("a", ann), {Face(0.1f)}));
+  const int64_t image = catalog->FindImageBySha256("a")->id;
+  EXPECT_FALSE(catalog->FindSeenFile("/g/a.jpg"));
+  catalog->RecordSeenFile({"/g/a.jpg", 100, 7, image});
+  catalog->RecordSeenFile({"/g/blank.png", 5, 8, 0});    // no face in it
+  catalog->RecordSeenFile({"/g/a.jpg", 120, 9, image});  // changed since: replaced
+  const auto a = catalog->FindSeenFile("/g/a.jpg");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->size, 120);
+  EXPECT_EQ(a->mtime_ns, 9);
+  EXPECT_EQ(a->image_id, image);
+  EXPECT_EQ(catalog->FindSeenFile("/g/blank.png")->image_id, 0);
+  EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM seen_files WHERE image_id IS NULL"), "1");
+  testing::ExpectErrorCode(ErrorCode::kInvalidArgument, [&] {
+    catalog->RecordSeenFile({"/g/b.jpg", 1, 1, image + 1});
+  });
+  // Removing the photo makes its file new again; the no-face record stays.
+  catalog->RemoveIdentity(ann);
+  EXPECT_FALSE(catalog->FindSeenFile("/g/a.jpg"));
+  EXPECT_TRUE(catalog->FindSeenFile("/g/blank.png"));
+  // A schema-3 catalog (before seen files) gains the table on open.
+  catalog.reset();
+  Query(path, "DROP TABLE seen_files");
+  Query(path, "PRAGMA user_version = 3");
+  auto old = Catalog::Open(path);
+  EXPECT_EQ(old->Stats().schema_version, Catalog::kSchemaVersion);
+  EXPECT_FALSE(old->FindSeenFile("/g/blank.png"));
 }
 
 TEST(CatalogTest, RefusesANewerSchemaWithoutTouchingIt) {
@@ -500,7 +535,8 @@ TEST(CatalogTest, MigratesAVersionOneCatalogsModels) {
     catalog->AddImage(Image("c", ann), {Face(0.1f, "rare")});
   }
   // Back to version 1 as it was: no models table.
-  Exec(path, "DROP TABLE models; DROP TABLE settings; PRAGMA user_version = 1");
+  Exec(path,
+       "DROP TABLE models; DROP TABLE settings; DROP TABLE seen_files; PRAGMA user_version = 1");
   auto catalog = Catalog::Open(path);
   EXPECT_EQ(catalog->Stats().schema_version, Catalog::kSchemaVersion);
   ASSERT_TRUE(catalog->ActiveModel());

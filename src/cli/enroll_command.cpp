@@ -55,9 +55,10 @@ int RunEnroll(const EnrollArgs& args) {
   progress.Clear();
   if (!args.quiet) {
     std::fputs(fmt::format("enrolled {} image(s), {} already present, {} without a face, {} failed "
-                           "({} total, {:.1f} s, {:.2f} images/s)\n",
+                           "({} unchanged since an earlier enroll and not read again; {} total, "
+                           "{:.1f} s, {:.2f} images/s)\n",
                            summary.enrolled, summary.already_present, summary.no_face,
-                           summary.failed, summary.total(), summary.seconds,
+                           summary.failed, summary.unchanged, summary.total(), summary.seconds,
                            summary.seconds > 0 ? summary.total() / summary.seconds : 0.0)
                    .c_str(),
                stderr);

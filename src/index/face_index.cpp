@@ -7,6 +7,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
@@ -181,6 +182,36 @@ bool Exists(const fs::path& path) {
   return exists;
 }
 
+// Adds to an IVF index whose coarse quantizer is an HNSW graph over its centroids; false when
+// `index` is not one. FAISS would assign each face to its list by searching that graph with
+// the breadth searches use (efSearch = nprobe, up to 256): with the generic distance code of
+// Debian's FAISS that cost 90 % of a 50M build, about 350 us of CPU a face. A batch of
+// kExactAssignBatch faces or more is assigned exactly instead, by one BLAS product against the
+// graph's stored centroids (docs/PERFORMANCE.md, "50M"); a smaller add searches the graph
+// with kAssignBreadth candidates and restores the search breadth afterwards.
+bool AddToHnswQuantizedIvf(faiss::Index* index, idx_t n, const float* x, const idx_t* ids) {
+  auto* ivf = dynamic_cast<faiss::IndexIVF*>(index);
+  auto* graph = ivf == nullptr ? nullptr : dynamic_cast<faiss::IndexHNSW*>(ivf->quantizer);
+  if (graph == nullptr) return false;
+  std::vector<idx_t> lists(static_cast<size_t>(n));
+  auto* centroids = dynamic_cast<faiss::IndexFlat*>(graph->storage);
+  if (centroids != nullptr && n >= kExactAssignBatch) {
+    centroids->assign(n, x, lists.data());
+  } else {
+    const int search_breadth = graph->hnsw.efSearch;
+    graph->hnsw.efSearch = std::min(search_breadth, kAssignBreadth);
+    try {
+      graph->assign(n, x, lists.data());
+    } catch (...) {
+      graph->hnsw.efSearch = search_breadth;
+      throw;
+    }
+    graph->hnsw.efSearch = search_breadth;
+  }
+  ivf->add_core(n, x, ids, lists.data());
+  return true;
+}
+
 void CheckFloats(const char* what, size_t floats, size_t count, int dim) {
   if (floats != count * static_cast<size_t>(dim)) {
     throw Error(ErrorCode::kInvalidArgument,
@@ -339,8 +370,12 @@ void FaceIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors
   }
   // The store first: a search must never meet an id whose vector is not there yet.
   if (store_) store_->Put(ids, vectors);
-  Faiss("cannot add to the index",
-        [&] { index_->add_with_ids(static_cast<idx_t>(ids.size()), vectors.data(), ids.data()); });
+  Faiss("cannot add to the index", [&] {
+    const auto n = static_cast<idx_t>(ids.size());
+    if (!AddToHnswQuantizedIvf(index_.get(), n, vectors.data(), ids.data())) {
+      index_->add_with_ids(n, vectors.data(), ids.data());
+    }
+  });
   for (int64_t id : ids) live_.Insert(id);
 }
 

@@ -47,6 +47,11 @@ struct Neighbor {
 // Search breadths an index starts with (docs/PERFORMANCE.md, "Search breadth"): HNSW's
 // efSearch, and IVF's nprobe as a share of its lists (1/32, from 16 to 256).
 inline constexpr int kDefaultHnswBreadth = 128;
+// How an IVF index with an HNSW coarse quantizer assigns added faces to lists: a batch of at
+// least kExactAssignBatch exactly (BLAS against the centroids), a smaller one through the
+// graph with kAssignBreadth candidates (a search uses nprobe).
+inline constexpr int kExactAssignBatch = 256;
+inline constexpr int kAssignBreadth = 64;
 int DefaultIvfBreadth(int64_t lists);
 
 class FaceIndex {

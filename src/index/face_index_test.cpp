@@ -260,6 +260,31 @@ TEST(FaceIndexTest, ProbingEveryListThroughAnHnswQuantizerIsExact) {
   for (size_t q = 0; q < found.size(); ++q) ExpectSameNeighbours(found[q], exact[q]);
 }
 
+TEST(FaceIndexTest, BigAndSmallAddsThroughAnHnswQuantizerLandInTheirLists) {
+  // A big batch is assigned to lists by BLAS against the centroids, a small one through the
+  // graph with a narrowed breadth that is then restored: either way probing every list finds
+  // the exact neighbours, and a face searched for with one list probed finds itself.
+  const auto vectors = RandomVectors(20000, 30);
+  const auto ids = Ids(20000);
+  const auto queries = RandomVectors(20, 31);
+  const auto exact = ExactTop10(vectors, ids, queries);
+  FaceIndex index(kDim, "IVF1024_HNSW32,Flat");
+  index.Train(vectors);
+  index.SetSearchBreadth(1024);
+  const size_t small = kExactAssignBatch - 1;
+  const size_t big = ids.size() - small;
+  index.Add(std::span(ids).first(big), std::span(vectors).first(big * kDim));
+  index.Add(std::span(ids).subspan(big), std::span(vectors).subspan(big * kDim));
+  EXPECT_EQ(index.search_breadth(), 1024);
+  const auto found = index.Search(queries, 10);
+  for (size_t q = 0; q < found.size(); ++q) ExpectSameNeighbours(found[q], exact[q]);
+  index.SetSearchBreadth(1);
+  for (size_t row : {size_t{0}, big - 1, big, ids.size() - 1}) {
+    const auto self = index.Search(std::span(vectors).subspan(row * kDim, kDim), 1);
+    EXPECT_EQ(self[0][0].id, ids[row]) << row;
+  }
+}
+
 TEST(FaceIndexTest, StartsFromTheMeasuredBreadthsNotFaissDefaults) {
   EXPECT_EQ(FaceIndex(kDim).search_breadth(), 0);
   EXPECT_EQ(FaceIndex(kDim, "HNSW32").search_breadth(), kDefaultHnswBreadth);

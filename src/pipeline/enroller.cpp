@@ -1,6 +1,7 @@
 #include "pipeline/enroller.h"
 
 #include <chrono>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 
@@ -15,12 +16,45 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+namespace fs = std::filesystem;
+
 // What a worker hands the writer for one photo.
 struct WorkerResult {
   EnrollOutcome outcome;
+  std::optional<SeenFile> file;  // to record once the outcome is committed
   std::optional<ImageRecord> image;
   std::optional<Face> face;
 };
+
+// The file as the catalog records it (image_id left 0), or nullopt when it cannot be stat'ed:
+// reading it then reports why.
+std::optional<SeenFile> StampOf(const fs::path& path) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec).lexically_normal();
+  if (ec) return std::nullopt;
+  const auto size = fs::file_size(absolute, ec);
+  if (ec) return std::nullopt;
+  const auto mtime = fs::last_write_time(absolute, ec);
+  if (ec) return std::nullopt;
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch());
+  return SeenFile{absolute.string(), static_cast<int64_t>(size), ns.count(), 0};
+}
+
+// The outcome an earlier enroll recorded for this very file (same size and mtime), if any.
+std::optional<EnrollOutcome> EarlierOutcome(const Catalog& catalog, const SeenFile& file) {
+  const auto seen = catalog.FindSeenFile(file.path);
+  if (!seen || seen->size != file.size || seen->mtime_ns != file.mtime_ns) return std::nullopt;
+  EnrollOutcome outcome;
+  outcome.unchanged = true;
+  if (seen->image_id != 0) {
+    outcome.status = EnrollStatus::kAlreadyPresent;
+  } else {
+    outcome.status = EnrollStatus::kNoFace;
+    outcome.error = "no face found in " + file.path +
+                    " (by an earlier enroll; the file is unchanged and was not read again)";
+  }
+  return outcome;
+}
 
 // Per-thread state: a pipeline plus a read-only catalog connection for the "already there?"
 // check, so duplicates are skipped before any decoding.
@@ -46,10 +80,19 @@ struct WorkerState {
 WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
   WorkerResult result;
   try {
+    result.file = StampOf(item.image);
+    if (result.file) {
+      if (auto earlier = EarlierOutcome(*state.reader, *result.file)) {
+        result.outcome = std::move(*earlier);
+        result.file.reset();  // recorded already
+        return result;
+      }
+    }
     const std::vector<uint8_t> bytes = state.pipeline.ReadBytes(item.image);
     const std::string sha = Sha256Hex(bytes);
-    if (state.reader->FindImageBySha256(sha)) {
+    if (const auto present = state.reader->FindImageBySha256(sha)) {
       result.outcome.status = EnrollStatus::kAlreadyPresent;
+      if (result.file) result.file->image_id = present->id;
       return result;
     }
     const LoadedImage loaded = state.pipeline.Decode(bytes, item.image.string());
@@ -72,8 +115,39 @@ WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
   } catch (const Error& e) {
     result.outcome.status = EnrollStatus::kFailed;
     result.outcome.error = e.what();
+    result.file.reset();  // a failed file is tried again next time
   }
   return result;
+}
+
+// Commits an enrolled photo: its identity, image and main face, then indexes the face.
+// Returns false when the same bytes were committed earlier in this run (nothing written).
+bool CommitPhoto(Gallery& gallery, const EnrollItem& item, WorkerResult& result) {
+  Catalog& catalog = gallery.catalog();
+  result.image->identity_id = catalog.EnsureIdentity(item.identity, item.metadata);
+  const FaceRecord record =
+      ToFaceRecord(*result.face, result.image->identity_id, gallery.model().model_id);
+  const auto face_ids = catalog.AddImage(*result.image, {record});
+  if (face_ids) gallery.IndexFaces(*face_ids, {record.embedding});
+  return face_ids.has_value();
+}
+
+void Count(const EnrollOutcome& outcome, EnrollSummary& summary) {
+  switch (outcome.status) {
+    case EnrollStatus::kEnrolled:
+      ++summary.enrolled;
+      break;
+    case EnrollStatus::kAlreadyPresent:
+      ++summary.already_present;
+      break;
+    case EnrollStatus::kNoFace:
+      ++summary.no_face;
+      break;
+    case EnrollStatus::kFailed:
+      ++summary.failed;
+      break;
+  }
+  if (outcome.unchanged) ++summary.unchanged;
 }
 
 }  // namespace
@@ -118,31 +192,16 @@ EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
       [&](size_t i, WorkerResult&& result) {
         const EnrollItem& item = items[i];
         if (result.outcome.status == EnrollStatus::kEnrolled) {
-          Catalog& catalog = gallery.catalog();
-          result.image->identity_id = catalog.EnsureIdentity(item.identity, item.metadata);
-          const FaceRecord record =
-              ToFaceRecord(*result.face, result.image->identity_id, gallery.model().model_id);
-          const auto face_ids = catalog.AddImage(*result.image, {record});
-          if (face_ids) {
-            gallery.IndexFaces(*face_ids, {record.embedding});
-          } else {
+          if (!CommitPhoto(gallery, item, result)) {
             result.outcome.status = EnrollStatus::kAlreadyPresent;  // a duplicate within this run
           }
+          if (result.file) {
+            result.file->image_id = gallery.catalog().FindImageBySha256(result.image->sha256)->id;
+          }
         }
-        switch (result.outcome.status) {
-          case EnrollStatus::kEnrolled:
-            ++summary.enrolled;
-            break;
-          case EnrollStatus::kAlreadyPresent:
-            ++summary.already_present;
-            break;
-          case EnrollStatus::kNoFace:
-            ++summary.no_face;
-            break;
-          case EnrollStatus::kFailed:
-            ++summary.failed;
-            break;
-        }
+        // After the photo's commit: a crash in between only costs the next run a read.
+        if (result.file) gallery.catalog().RecordSeenFile(*result.file);
+        Count(result.outcome, summary);
         if (options.on_item) options.on_item(item, result.outcome);
         const auto now = Clock::now();
         if (options.on_progress) {

@@ -1,6 +1,11 @@
 #include "pipeline/enroller.h"
 
+#include <chrono>
+#include <filesystem>
+
 #include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "core/error.h"
 #include "embed/face_embedder.h"
@@ -8,6 +13,8 @@
 
 namespace facetrace {
 namespace {
+
+namespace fs = std::filesystem;
 
 std::vector<EnrollItem> JohnItems(size_t per_identity) {
   std::vector<EnrollItem> items;
@@ -74,7 +81,75 @@ TEST(EnrollerTest, EnrollsReportsAndSkipsWhatIsThere) {
   const EnrollSummary again = Enroll(*gallery, items, options);
   EXPECT_EQ(again.enrolled, 0u);
   EXPECT_EQ(again.already_present, 7u);
+  EXPECT_EQ(again.unchanged, 7u);  // every file seen before; the missing one is tried again
+  EXPECT_EQ(again.failed, 1u);
   EXPECT_EQ(gallery->catalog().Stats().images, 6);
+}
+
+// A copy of `from` at `to` with the same modification time, so the copy's stamp is the
+// original's but for the path.
+void CopyWithTime(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to.parent_path());
+  fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+  fs::last_write_time(to, fs::last_write_time(from));
+}
+
+TEST(EnrollerTest, AResumedRunSkipsSeenFilesUnreadAndReadsChangedOnes) {
+  testing::ScratchDir dir;
+  auto gallery = Gallery::Open(dir / "g.db");
+  std::vector<EnrollItem> items;
+  const auto johns = JohnItems(2);
+  for (size_t i = 0; i < johns.size(); ++i) {
+    const fs::path copy = dir / "photos" / johns[i].identity / johns[i].image.filename();
+    CopyWithTime(johns[i].image, copy);
+    items.push_back({johns[i].identity, copy, {}, "test"});
+  }
+  const fs::path blank = dir / "photos" / "nobody" / "wall.png";
+  fs::create_directories(blank.parent_path());
+  ASSERT_TRUE(cv::imwrite(blank.string(), cv::Mat(480, 640, CV_8UC3, cv::Scalar(90, 120, 150))));
+  items.push_back({"nobody", blank, {}, "test"});
+  EnrollOptions options;
+  options.threads = 2;
+  const EnrollSummary first = Enroll(*gallery, items, options);
+  ASSERT_EQ(first.enrolled, 4u);
+  ASSERT_EQ(first.no_face, 1u);
+  EXPECT_EQ(first.unchanged, 0u);
+
+  // Unchanged files are not read: one overwritten with garbage of the same size, its time put
+  // back, still counts as enrolled, and the no-face photo is not detected again.
+  const fs::path tampered = items[0].image;
+  const auto stamp = fs::last_write_time(tampered);
+  const auto size = fs::file_size(tampered);
+  testing::WriteFile(tampered, std::string(size, 'x'));
+  fs::last_write_time(tampered, stamp);
+  std::vector<EnrollOutcome> outcomes;
+  options.on_item = [&](const EnrollItem&, const EnrollOutcome& o) { outcomes.push_back(o); };
+  const EnrollSummary resumed = Enroll(*gallery, items, options);
+  EXPECT_EQ(resumed.already_present, 4u);
+  EXPECT_EQ(resumed.no_face, 1u);
+  EXPECT_EQ(resumed.unchanged, 5u);
+  EXPECT_EQ(resumed.failed, 0u);
+  EXPECT_EQ(resumed.stages.detect, 0.0);
+  ASSERT_EQ(outcomes.size(), 5u);
+  EXPECT_NE(outcomes[4].error.find("not read again"), std::string::npos) << outcomes[4].error;
+
+  // A changed stamp makes the file read again: the garbage now fails, and a touched photo is
+  // found by its bytes.
+  fs::last_write_time(tampered, stamp + std::chrono::seconds(5));
+  fs::last_write_time(items[1].image, stamp + std::chrono::seconds(5));
+  outcomes.clear();
+  const EnrollSummary changed = Enroll(*gallery, items, options);
+  EXPECT_EQ(changed.failed, 1u);
+  EXPECT_EQ(changed.already_present, 3u);
+  EXPECT_EQ(changed.unchanged, 3u);
+  EXPECT_FALSE(outcomes[1].unchanged);
+  EXPECT_EQ(outcomes[1].status, EnrollStatus::kAlreadyPresent);
+
+  // A photo removed from the catalog is enrolled again from its unchanged file.
+  ASSERT_EQ(gallery->RemoveIdentity(items[2].identity), 2);
+  const EnrollSummary again = Enroll(*gallery, items, options);
+  EXPECT_EQ(again.enrolled, 2u);
+  EXPECT_EQ(gallery->catalog().Stats().images, 4);
 }
 
 TEST(EnrollerTest, MissingModelsFailTheRunNotEachImage) {

@@ -54,6 +54,9 @@ TEST_F(CliContractTest, EnrollIsIdempotent) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("enrolled 0 image(s), 6 already present"), std::string::npos)
       << again.err;
+  EXPECT_NE(again.err.find("(6 unchanged since an earlier enroll and not read again"),
+            std::string::npos)
+      << again.err;
   const auto after = Stats();
   EXPECT_EQ(after["images"], 6);
   EXPECT_EQ(after["faces"], 6);
