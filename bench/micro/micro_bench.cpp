@@ -4,10 +4,15 @@
 //
 // - Embed/N: dlib ResNet forward pass on N aligned chips (one thread), per face;
 // - Detect/<size>: YuNet on a real photo scaled to <size> px on its long side;
-// - Search/<gallery>: exact FAISS search of one probe in a gallery of random embeddings.
+// - Search/<gallery>: exact FAISS search of one probe in a gallery of random embeddings;
+// - AssignToLists/<efSearch>: assigning a batch of faces to the lists of a 16384-list IVF index
+//   (the 50M gallery's), by BLAS against the centroids (0) or through an HNSW32 graph over them
+//   with that efSearch, per face; `agreement` is the share given the exact nearest list.
 #include <random>
 
 #include <benchmark/benchmark.h>
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexHNSW.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -76,6 +81,34 @@ void BM_Search(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(index.Search(probe, 10));
 }
 BENCHMARK(BM_Search)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_AssignToLists(benchmark::State& state) {
+  constexpr int kLists = 16384, kFaces = 8192, kDim = DlibResnetEmbedder::kDim;
+  std::mt19937 rng(2);
+  std::normal_distribution<float> n(0, 1);
+  std::vector<float> centroids(size_t{kLists} * kDim), faces(size_t{kFaces} * kDim);
+  for (float& v : centroids) v = n(rng);
+  // Faces near a centroid, as gallery faces are near theirs.
+  std::uniform_int_distribution<int> pick(0, kLists - 1);
+  for (size_t f = 0; f < kFaces; ++f) {
+    const float* c = &centroids[static_cast<size_t>(pick(rng)) * kDim];
+    for (size_t d = 0; d < kDim; ++d) faces[f * kDim + d] = c[d] + 0.5f * n(rng);
+  }
+  faiss::IndexFlatL2 flat(kDim);
+  flat.add(kLists, centroids.data());
+  std::vector<faiss::Index::idx_t> exact(kFaces), lists(kFaces);
+  flat.assign(kFaces, faces.data(), exact.data());
+  faiss::IndexHNSWFlat graph(kDim, 32);
+  graph.add(kLists, centroids.data());
+  graph.hnsw.efSearch = static_cast<int>(state.range(0));
+  faiss::Index& assigner = state.range(0) == 0 ? static_cast<faiss::Index&>(flat) : graph;
+  for (auto _ : state) assigner.assign(kFaces, faces.data(), lists.data());
+  int agree = 0;
+  for (size_t f = 0; f < kFaces; ++f) agree += lists[f] == exact[f];
+  state.counters["agreement"] = static_cast<double>(agree) / kFaces;
+  state.SetItemsProcessed(state.iterations() * kFaces);
+}
+BENCHMARK(BM_AssignToLists)->Arg(0)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace facetrace
