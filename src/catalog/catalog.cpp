@@ -582,10 +582,11 @@ std::vector<ModelRecord> Catalog::ListModels() const {
 
 std::optional<SeenFile> Catalog::FindSeenFile(const std::string& path) const {
   Statement s(db_,
-              "SELECT path, size, mtime_ns, IFNULL(image_id, 0) FROM seen_files WHERE path = ?1");
+              "SELECT path, size, mtime_ns, IFNULL(image_id, 0), detection FROM seen_files "
+              "WHERE path = ?1");
   s.Bind(1, path);
   if (!s.Step()) return std::nullopt;
-  return SeenFile{s.Text(0), s.Int(1), s.Int(2), s.Int(3)};
+  return SeenFile{s.Text(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4)};
 }
 
 void Catalog::RecordSeenFile(const SeenFile& file) {
@@ -594,13 +595,14 @@ void Catalog::RecordSeenFile(const SeenFile& file) {
                                                  std::to_string(file.image_id) + ": no such image");
   }
   Statement(db_,
-            "INSERT OR REPLACE INTO seen_files(path, size, mtime_ns, image_id, seen_at) "
-            "VALUES(?1, ?2, ?3, NULLIF(?4, 0), ?5)")
+            "INSERT OR REPLACE INTO seen_files(path, size, mtime_ns, image_id, detection, seen_at) "
+            "VALUES(?1, ?2, ?3, NULLIF(?4, 0), ?5, ?6)")
       .Bind(1, file.path)
       .Bind(2, file.size)
       .Bind(3, file.mtime_ns)
       .Bind(4, file.image_id)
-      .Bind(5, NowUtc())
+      .Bind(5, file.detection)
+      .Bind(6, NowUtc())
       .Run();
 }
 

@@ -60,6 +60,7 @@ struct SeenFile {
   int64_t size = 0;      // bytes
   int64_t mtime_ns = 0;  // modification time, ns since the filesystem clock's epoch
   int64_t image_id = 0;  // the catalogued image with these bytes; 0: no face was found
+  std::string detection;  // when no face was found: the detection settings that found none
 };
 
 struct FaceRecord {

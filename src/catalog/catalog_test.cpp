@@ -143,18 +143,19 @@ TEST(CatalogTest, SeenFilesAreReplacedAndGoWithTheirImage) {
   ASSERT_TRUE(catalog->AddImage(Image("a", ann), {Face(0.1f)}));
   const int64_t image = catalog->FindImageBySha256("a")->id;
   EXPECT_FALSE(catalog->FindSeenFile("/g/a.jpg"));
-  catalog->RecordSeenFile({"/g/a.jpg", 100, 7, image});
-  catalog->RecordSeenFile({"/g/blank.png", 5, 8, 0});    // no face in it
-  catalog->RecordSeenFile({"/g/a.jpg", 120, 9, image});  // changed since: replaced
+  catalog->RecordSeenFile({"/g/a.jpg", 100, 7, image, ""});
+  catalog->RecordSeenFile({"/g/blank.png", 5, 8, 0, "yunet 0.6 20"});  // no face in it
+  catalog->RecordSeenFile({"/g/a.jpg", 120, 9, image, ""});            // changed since: replaced
   const auto a = catalog->FindSeenFile("/g/a.jpg");
   ASSERT_TRUE(a);
   EXPECT_EQ(a->size, 120);
   EXPECT_EQ(a->mtime_ns, 9);
   EXPECT_EQ(a->image_id, image);
   EXPECT_EQ(catalog->FindSeenFile("/g/blank.png")->image_id, 0);
+  EXPECT_EQ(catalog->FindSeenFile("/g/blank.png")->detection, "yunet 0.6 20");
   EXPECT_EQ(Query(path, "SELECT COUNT(*) FROM seen_files WHERE image_id IS NULL"), "1");
   testing::ExpectErrorCode(ErrorCode::kInvalidArgument, [&] {
-    catalog->RecordSeenFile({"/g/b.jpg", 1, 1, image + 1});
+    catalog->RecordSeenFile({"/g/b.jpg", 1, 1, image + 1, ""});
   });
   // Removing the photo makes its file new again; the no-face record stays.
   catalog->RemoveIdentity(ann);

@@ -65,13 +65,15 @@ UPDATE models SET active = 1 WHERE model_id =
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql",
     // 3 -> 4: the files enrolls have dealt with (path, size, mtime), so that a resumed enroll
-    // skips them unread; image_id NULL: no face in the file. Indexed for the cascade.
+    // skips them unread; image_id NULL: no face found with the `detection` settings. Indexed
+    // for the cascade.
     R"sql(
 CREATE TABLE seen_files(
   path TEXT PRIMARY KEY,
   size INTEGER NOT NULL,
   mtime_ns INTEGER NOT NULL,
   image_id INTEGER REFERENCES images(id) ON DELETE CASCADE,
+  detection TEXT NOT NULL DEFAULT '',
   seen_at TEXT NOT NULL);
 CREATE INDEX seen_files_by_image ON seen_files(image_id);
 )sql",

@@ -254,6 +254,10 @@ void FaceIndex::Configure() {
   auto* ivf = dynamic_cast<faiss::IndexIVF*>(inner);
   if (ivf == nullptr) return;
   SetSearchBreadth(DefaultIvfBreadth(static_cast<int64_t>(ivf->nlist)));
+  // FAISS splits a batch's queries between threads, so a lone probe (an analyst's photo) ran
+  // on one core however many lists it scans; split each query's lists instead. Batches lose
+  // nothing at the breadths used (hundreds of lists a query). docs/PERFORMANCE.md, "50M".
+  ivf->parallel_mode = 1;
   if (auto* on_disk = dynamic_cast<faiss::OnDiskInvertedLists*>(ivf->invlists)) {
     mapped_ = true;
     // FAISS would start 32 threads per search to pre-read lists; the page cache does that

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <optional>
 
+#include <fmt/format.h>
+
 #include "core/error.h"
 #include "io/sha256.h"
 #include "pipeline/compute_threads.h"
@@ -37,13 +39,23 @@ std::optional<SeenFile> StampOf(const fs::path& path) {
   const auto mtime = fs::last_write_time(absolute, ec);
   if (ec) return std::nullopt;
   const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch());
-  return SeenFile{absolute.string(), static_cast<int64_t>(size), ns.count(), 0};
+  return SeenFile{absolute.string(), static_cast<int64_t>(size), ns.count(), 0, {}};
 }
 
-// The outcome an earlier enroll recorded for this very file (same size and mtime), if any.
+// What a photo without a face was searched with: with other settings (a smaller minimum face,
+// another detector) an earlier "no face" says nothing, and the file is read again.
+std::string DetectionSettings(const PipelineOptions& options) {
+  const DetectorOptions& d = options.detector_options;
+  return fmt::format("{} min_score={} min_face_size={}", options.detector, d.min_score,
+                     d.min_face_size);
+}
+
+// The outcome an earlier enroll recorded for this very file (same size and mtime), if any;
+// `file.detection` is this run's DetectionSettings.
 std::optional<EnrollOutcome> EarlierOutcome(const Catalog& catalog, const SeenFile& file) {
   const auto seen = catalog.FindSeenFile(file.path);
   if (!seen || seen->size != file.size || seen->mtime_ns != file.mtime_ns) return std::nullopt;
+  if (seen->image_id == 0 && seen->detection != file.detection) return std::nullopt;
   EnrollOutcome outcome;
   outcome.unchanged = true;
   if (seen->image_id != 0) {
@@ -61,7 +73,11 @@ std::optional<EnrollOutcome> EarlierOutcome(const Catalog& catalog, const SeenFi
 struct WorkerState {
   WorkerState(const PipelineOptions& options, const std::filesystem::path& db, StageTimings& sink,
               std::mutex& sink_mu)
-      : pipeline(options), reader(Catalog::Open(db)), sink_(sink), sink_mu_(sink_mu) {}
+      : pipeline(options),
+        reader(Catalog::Open(db)),
+        detection(DetectionSettings(options)),
+        sink_(sink),
+        sink_mu_(sink_mu) {}
   ~WorkerState() {
     std::lock_guard lock(sink_mu_);
     sink_ += pipeline.timings();
@@ -71,6 +87,7 @@ struct WorkerState {
 
   FacePipeline pipeline;
   std::unique_ptr<Catalog> reader;
+  std::string detection;  // DetectionSettings of `pipeline`
 
  private:
   StageTimings& sink_;
@@ -81,6 +98,7 @@ WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
   WorkerResult result;
   try {
     result.file = StampOf(item.image);
+    if (result.file) result.file->detection = state.detection;
     if (result.file) {
       if (auto earlier = EarlierOutcome(*state.reader, *result.file)) {
         result.outcome = std::move(*earlier);
@@ -195,9 +213,8 @@ EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
           if (!CommitPhoto(gallery, item, result)) {
             result.outcome.status = EnrollStatus::kAlreadyPresent;  // a duplicate within this run
           }
-          if (result.file) {
-            result.file->image_id = gallery.catalog().FindImageBySha256(result.image->sha256)->id;
-          }
+          const auto image = gallery.catalog().FindImageBySha256(result.image->sha256);
+          if (result.file && image) result.file->image_id = image->id;
         }
         // After the photo's commit: a crash in between only costs the next run a read.
         if (result.file) gallery.catalog().RecordSeenFile(*result.file);

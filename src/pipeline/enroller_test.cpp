@@ -133,15 +133,27 @@ TEST(EnrollerTest, AResumedRunSkipsSeenFilesUnreadAndReadsChangedOnes) {
   ASSERT_EQ(outcomes.size(), 5u);
   EXPECT_NE(outcomes[4].error.find("not read again"), std::string::npos) << outcomes[4].error;
 
+  // Other detection settings search the faceless photo again; the photos stay skipped.
+  PipelineOptions smaller = options.pipeline;
+  smaller.detector_options.min_face_size = 16;
+  EnrollOptions other = options;
+  other.pipeline = smaller;
+  other.on_item = nullptr;
+  const EnrollSummary redetected = Enroll(*gallery, items, other);
+  EXPECT_EQ(redetected.no_face, 1u);
+  EXPECT_EQ(redetected.unchanged, 4u);
+  EXPECT_GT(redetected.stages.detect, 0.0);
+
   // A changed stamp makes the file read again: the garbage now fails, and a touched photo is
-  // found by its bytes.
+  // found by its bytes. (The faceless photo is searched again too: its record now names the
+  // smaller minimum face.)
   fs::last_write_time(tampered, stamp + std::chrono::seconds(5));
   fs::last_write_time(items[1].image, stamp + std::chrono::seconds(5));
   outcomes.clear();
   const EnrollSummary changed = Enroll(*gallery, items, options);
   EXPECT_EQ(changed.failed, 1u);
   EXPECT_EQ(changed.already_present, 3u);
-  EXPECT_EQ(changed.unchanged, 3u);
+  EXPECT_EQ(changed.unchanged, 2u);
   EXPECT_FALSE(outcomes[1].unchanged);
   EXPECT_EQ(outcomes[1].status, EnrollStatus::kAlreadyPresent);
 
