@@ -247,23 +247,10 @@ TEST(FaceIndexTest, WiderSearchesFindMoreOfTheTrueNeighbours) {
 
 TEST(FaceIndexTest, ProbingEveryListThroughAnHnswQuantizerIsExact) {
   // An HNSW coarse quantizer answers with at most its efSearch lists (16 by default) however
-  // many are probed, unless the probe count raises it.
-  const auto vectors = RandomVectors(20000, 28);
-  const auto ids = Ids(20000);
-  const auto queries = RandomVectors(20, 29);
-  const auto exact = ExactTop10(vectors, ids, queries);
-  FaceIndex index(kDim, "IVF1024_HNSW32,Flat");
-  index.Train(vectors);
-  index.Add(ids, vectors);
-  index.SetSearchBreadth(1024);
-  const auto found = index.Search(queries, 10);
-  for (size_t q = 0; q < found.size(); ++q) ExpectSameNeighbours(found[q], exact[q]);
-}
-
-TEST(FaceIndexTest, BigAndSmallAddsThroughAnHnswQuantizerLandInTheirLists) {
-  // A big batch is assigned to lists by BLAS against the centroids, a small one through the
-  // graph with a narrowed breadth that is then restored: either way probing every list finds
-  // the exact neighbours, and a face searched for with one list probed finds itself.
+  // many are probed, unless the probe count raises it. Adds assign a big batch to lists by
+  // BLAS against the centroids and a small one through the graph with a narrowed breadth,
+  // then restored: either way probing every list finds the exact neighbours, and a face
+  // searched for with one list probed finds itself.
   const auto vectors = RandomVectors(20000, 30);
   const auto ids = Ids(20000);
   const auto queries = RandomVectors(20, 31);
