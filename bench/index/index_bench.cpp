@@ -23,8 +23,9 @@
 // identification needs, whatever strangers fill the rest), and the per-probe time of one batch
 // call with all probes (FAISS's BLAS path for Flat). Timings are
 // wall clock on whatever else runs on the machine, so CPU time is printed beside them: report
-// the load with both. Run search with OMP_NUM_THREADS=1: a lone probe gains nothing from
-// FAISS's thread team on a busy machine and loses a time slice whenever a member waits.
+// the load with both. On a busy machine run search with OMP_NUM_THREADS=1: FAISS's thread
+// team loses a time slice whenever a member waits. On a quiet one, OMP_NUM_THREADS=2 shows
+// what splitting an IVF probe's lists between the cores gains (FaceIndex sets parallel_mode 1).
 #include <unistd.h>
 
 #include <time.h>
