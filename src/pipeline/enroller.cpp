@@ -98,8 +98,8 @@ WorkerResult ProcessItem(WorkerState& state, const EnrollItem& item) {
   WorkerResult result;
   try {
     result.file = StampOf(item.image);
-    if (result.file) result.file->detection = state.detection;
     if (result.file) {
+      result.file->detection = state.detection;
       if (auto earlier = EarlierOutcome(*state.reader, *result.file)) {
         result.outcome = std::move(*earlier);
         result.file.reset();  // recorded already
