@@ -184,8 +184,8 @@ bool Exists(const fs::path& path) {
 
 // Adds to an IVF index whose coarse quantizer is an HNSW graph over its centroids; false when
 // `index` is not one. FAISS would assign each face to its list by searching that graph with
-// the breadth searches use (efSearch = nprobe, up to 256): with the generic distance code of
-// Debian's FAISS that cost 90 % of a 50M build, about 350 us of CPU a face. A batch of
+// the breadth searches use (efSearch = nprobe, up to 512): with the generic distance code of
+// Debian's FAISS that was nearly all of a 50M build. A batch of
 // kExactAssignBatch faces or more is assigned exactly instead, by one BLAS product against the
 // graph's stored centroids (docs/PERFORMANCE.md, "50M"); a smaller add searches the graph
 // with kAssignBreadth candidates and restores the search breadth afterwards.

@@ -150,6 +150,19 @@ bool CommitPhoto(Gallery& gallery, const EnrollItem& item, WorkerResult& result)
   return face_ids.has_value();
 }
 
+// Records what became of a file, after its photo's commit: a crash in between only costs the
+// next run a read. A photo committed by this run (`committed`) is looked up by its bytes for
+// its image id, only here, where there is a file to record; a duplicate within the run gets
+// the earlier copy's.
+void RecordFile(Catalog& catalog, SeenFile file, const std::optional<ImageRecord>& committed) {
+  if (committed) {
+    const auto image = catalog.FindImageBySha256(committed->sha256);
+    if (!image) return;  // gone already: never record a committed photo as faceless
+    file.image_id = image->id;
+  }
+  catalog.RecordSeenFile(file);
+}
+
 void Count(const EnrollOutcome& outcome, EnrollSummary& summary) {
   switch (outcome.status) {
     case EnrollStatus::kEnrolled:
@@ -209,15 +222,11 @@ EnrollSummary Enroll(Gallery& gallery, const std::vector<EnrollItem>& items,
       [&](WorkerState& state, size_t i) { return ProcessItem(state, items[i]); },
       [&](size_t i, WorkerResult&& result) {
         const EnrollItem& item = items[i];
-        if (result.outcome.status == EnrollStatus::kEnrolled) {
-          if (!CommitPhoto(gallery, item, result)) {
-            result.outcome.status = EnrollStatus::kAlreadyPresent;  // a duplicate within this run
-          }
-          const auto image = gallery.catalog().FindImageBySha256(result.image->sha256);
-          if (result.file && image) result.file->image_id = image->id;
+        if (result.outcome.status == EnrollStatus::kEnrolled &&
+            !CommitPhoto(gallery, item, result)) {
+          result.outcome.status = EnrollStatus::kAlreadyPresent;  // a duplicate within this run
         }
-        // After the photo's commit: a crash in between only costs the next run a read.
-        if (result.file) gallery.catalog().RecordSeenFile(*result.file);
+        if (result.file) RecordFile(gallery.catalog(), std::move(*result.file), result.image);
         Count(result.outcome, summary);
         if (options.on_item) options.on_item(item, result.outcome);
         const auto now = Clock::now();
