@@ -4,7 +4,11 @@
 //
 // - Embed/N: dlib ResNet forward pass on N aligned chips (one thread), per face;
 // - Detect/<size>: YuNet on a real photo scaled to <size> px on its long side;
-// - Search/<gallery>: exact FAISS search of one probe in a gallery of random embeddings;
+// - Search/<gallery>/<facetrace>: exact search of one probe in a gallery of random embeddings,
+//   through FaceIndex (1) or FAISS's own IndexFlatL2 (0, the scalar loop Debian's build runs);
+// - SquaredL2/<kernel>: one 128-D squared distance, FAISS's fvec_L2sqr (0), facetrace's
+//   SquaredL2 (1, AVX2+FMA where the CPU has them) or its portable kernel (2),
+//   index/vectorized_flat.h;
 // - AssignToLists/<efSearch>: assigning a batch of faces to the lists of a 16384-list IVF index
 //   (the 50M gallery's), by BLAS against the centroids (0) or through an HNSW32 graph over them
 //   with that efSearch, per face; `agreement` is the share given the exact nearest list.
@@ -13,6 +17,7 @@
 #include <benchmark/benchmark.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
+#include <faiss/utils/distances.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -22,6 +27,7 @@
 #include "embed/dlib_resnet_embedder.h"
 #include "embed/face_embedder.h"
 #include "index/face_index.h"
+#include "index/vectorized_flat.h"
 #include "pipeline/compute_threads.h"
 
 namespace facetrace {
@@ -67,20 +73,54 @@ void BM_Detect(benchmark::State& state) {
 }
 BENCHMARK(BM_Detect)->Arg(640)->Arg(1280)->Arg(4000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_Search(benchmark::State& state) {
-  std::mt19937 rng(1);
+std::vector<float> RandomEmbeddings(int64_t count, unsigned seed) {
+  std::mt19937 rng(seed);
   std::normal_distribution<float> n(0, 0.1f);
-  const int64_t count = state.range(0);
   std::vector<float> vectors(static_cast<size_t>(count) * DlibResnetEmbedder::kDim);
   for (float& v : vectors) v = n(rng);
+  return vectors;
+}
+
+void BM_Search(benchmark::State& state) {
+  const int64_t count = state.range(0);
+  const std::vector<float> vectors = RandomEmbeddings(count, 1);
+  const std::vector<float> probe(vectors.begin(), vectors.begin() + DlibResnetEmbedder::kDim);
+  if (state.range(1) == 0) {
+    faiss::IndexFlatL2 faiss_flat(DlibResnetEmbedder::kDim);
+    faiss_flat.add(count, vectors.data());
+    std::vector<float> distances(10);
+    std::vector<faiss::Index::idx_t> labels(10);
+    for (auto _ : state) faiss_flat.search(1, probe.data(), 10, distances.data(), labels.data());
+    return;
+  }
   std::vector<int64_t> ids(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) ids[static_cast<size_t>(i)] = i;
   FaceIndex index(DlibResnetEmbedder::kDim);
   index.Add(ids, vectors);
-  std::vector<float> probe(vectors.begin(), vectors.begin() + DlibResnetEmbedder::kDim);
   for (auto _ : state) benchmark::DoNotOptimize(index.Search(probe, 10));
 }
-BENCHMARK(BM_Search)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_Search)
+    ->ArgsProduct({{10'000, 100'000, 1'000'000}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+
+void BM_SquaredL2(benchmark::State& state) {
+  constexpr int64_t kVectors = 4096;  // 2 MB: the cache's, so this measures the arithmetic
+  constexpr size_t kDim = DlibResnetEmbedder::kDim;
+  const std::vector<float> vectors = RandomEmbeddings(kVectors, 3);
+  const std::vector<float> probe = RandomEmbeddings(1, 4);
+  using Kernel = float (*)(const float*, const float*, size_t);
+  const Kernel kernels[] = {faiss::fvec_L2sqr, SquaredL2, PortableSquaredL2};
+  const Kernel kernel = kernels[state.range(0)];
+  for (auto _ : state) {
+    float sum = 0;
+    for (size_t i = 0; i < kVectors; ++i) sum += kernel(probe.data(), &vectors[i * kDim], kDim);
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * kVectors);
+  state.SetLabel(state.range(0) == 1 ? SquaredL2Kernel() : "");
+}
+BENCHMARK(BM_SquaredL2)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 void BM_AssignToLists(benchmark::State& state) {
   constexpr int kLists = 16384, kFaces = 8192, kDim = DlibResnetEmbedder::kDim;

@@ -21,6 +21,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "index/vectorized_flat.h"
 
 namespace facetrace {
 namespace fs = std::filesystem;
@@ -248,11 +249,24 @@ FaceIndex& FaceIndex::operator=(FaceIndex&&) noexcept = default;
 
 void FaceIndex::Configure() {
   faiss::Index* inner = Inner(index_.get());
+  // Flat searches and HNSW graphs (the index, or an IVF's coarse quantizer) measure through
+  // FAISS's scalar distance loop in Debian's build; index/vectorized_flat.h says why and what
+  // changes.
+  if (auto* map = dynamic_cast<faiss::IndexIDMap2*>(index_.get())) {
+    VectorizeFlat(map->index, map->own_fields);
+    inner = map->index;
+  }
+  if (auto* graph = dynamic_cast<faiss::IndexHNSW*>(inner)) {
+    VectorizeFlat(graph->storage, graph->own_fields);
+  }
   // FAISS's defaults (efSearch 16, nprobe 1) find a fraction of the true neighbours; start
   // from the breadths docs/PERFORMANCE.md measured instead ("Search breadth").
   if (dynamic_cast<faiss::IndexHNSW*>(inner) != nullptr) SetSearchBreadth(kDefaultHnswBreadth);
   auto* ivf = dynamic_cast<faiss::IndexIVF*>(inner);
   if (ivf == nullptr) return;
+  if (auto* graph = dynamic_cast<faiss::IndexHNSW*>(ivf->quantizer)) {
+    VectorizeFlat(graph->storage, graph->own_fields);
+  }
   SetSearchBreadth(DefaultIvfBreadth(static_cast<int64_t>(ivf->nlist)));
   // FAISS splits a batch's queries between threads, so a lone probe (an analyst's photo) ran
   // on one core however many lists it scans; split each query's lists instead. Batches lose
@@ -336,6 +350,7 @@ void FaceIndex::Train(std::span<const float> vectors) {
   std::unique_ptr<faiss::IndexHNSWFlat> clustering;
   if (ivf != nullptr && dynamic_cast<faiss::IndexHNSW*>(ivf->quantizer)) {
     clustering = std::make_unique<faiss::IndexHNSWFlat>(dim_, 32);
+    VectorizeFlat(clustering->storage, clustering->own_fields);
     ivf->clustering_index = clustering.get();
   }
   try {

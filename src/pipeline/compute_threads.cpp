@@ -1,5 +1,7 @@
 #include "pipeline/compute_threads.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -21,14 +23,17 @@ int ResolveThreadCount(int requested) {
 
 ComputeThreadsScope::ComputeThreadsScope(int workers)
     : saved_cv_threads_(cv::getNumThreads()),
-      saved_blas_threads_(openblas_get_num_threads ? openblas_get_num_threads() : 0) {
+      saved_blas_threads_(openblas_get_num_threads ? openblas_get_num_threads() : 0),
+      saved_omp_threads_(omp_get_max_threads()) {
   if (workers <= 1) return;
   cv::setNumThreads(1);
   if (openblas_set_num_threads) openblas_set_num_threads(1);
+  omp_set_num_threads(1);
 }
 
 ComputeThreadsScope::~ComputeThreadsScope() {
   cv::setNumThreads(saved_cv_threads_);
+  omp_set_num_threads(saved_omp_threads_);
   if (openblas_set_num_threads && saved_blas_threads_ > 0) {
     openblas_set_num_threads(saved_blas_threads_);
   }

@@ -4,6 +4,9 @@
 // default. With one pipeline per core on top, a 2-core machine would run 6+ busy threads and
 // thrash. While a scope with more than one worker is alive, both are limited to one thread
 // per call; with a single worker they keep all cores. The previous settings are restored.
+// OpenMP (FAISS's searches and adds, the flat scan of index/vectorized_flat.h) is limited the
+// same way, but its setting belongs to a thread: it holds on the thread that creates the
+// scope, which is where the pipelines' results are consumed and the index searched and filled.
 #pragma once
 
 namespace facetrace {
@@ -21,6 +24,7 @@ class ComputeThreadsScope {
  private:
   int saved_cv_threads_;
   int saved_blas_threads_;
+  int saved_omp_threads_;
 };
 
 }  // namespace facetrace

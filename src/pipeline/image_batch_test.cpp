@@ -1,6 +1,7 @@
 #include "pipeline/image_batch.h"
 
 #include <gtest/gtest.h>
+#include <omp.h>
 #include <opencv2/core/utility.hpp>
 
 #include "pipeline/compute_threads.h"
@@ -47,14 +48,18 @@ TEST(ComputeThreadsTest, SingleThreadLibrariesWhileWorkersRunThenRestore) {
   EXPECT_EQ(ResolveThreadCount(3), 3);
   EXPECT_GE(ResolveThreadCount(0), 1);
   const int before = cv::getNumThreads();
+  omp_set_num_threads(2);
   {
     const ComputeThreadsScope scope(2);
     EXPECT_EQ(cv::getNumThreads(), 1);
+    EXPECT_EQ(omp_get_max_threads(), 1);
   }
   EXPECT_EQ(cv::getNumThreads(), before);
+  EXPECT_EQ(omp_get_max_threads(), 2);
   {
     const ComputeThreadsScope scope(1);  // one worker: libraries keep every core
     EXPECT_EQ(cv::getNumThreads(), before);
+    EXPECT_EQ(omp_get_max_threads(), 2);
   }
 }
 

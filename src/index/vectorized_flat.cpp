@@ -1,0 +1,171 @@
+#include "index/vectorized_flat.h"
+
+#include <immintrin.h>
+
+#include <omp.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include <faiss/utils/Heap.h>
+#include <faiss/utils/distances.h>
+
+namespace facetrace {
+namespace {
+
+using Kernel = float (*)(const float*, const float*, size_t);
+
+}  // namespace
+
+// Eight partial sums the compiler can keep in registers side by side, instead of one chain.
+float PortableSquaredL2(const float* a, const float* b, size_t d) {
+  float partial[8] = {};
+  size_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    for (size_t lane = 0; lane < 8; ++lane) {
+      const float diff = a[i + lane] - b[i + lane];
+      partial[lane] += diff * diff;
+    }
+  }
+  float sum = 0;
+  for (; i < d; ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
+  for (float p : partial) sum += p;
+  return sum;
+}
+
+namespace {
+
+// Two eight-lane accumulators: a 128-D distance is eight fused multiply-adds per chain.
+__attribute__((target("avx2,fma"))) float Avx2SquaredL2(const float* a, const float* b, size_t d) {
+  __m256 sum0 = _mm256_setzero_ps();
+  __m256 sum1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= d; i += 16) {
+    const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    const __m256 d1 = _mm256_sub_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8));
+    sum0 = _mm256_fmadd_ps(d0, d0, sum0);
+    sum1 = _mm256_fmadd_ps(d1, d1, sum1);
+  }
+  if (i + 8 <= d) {
+    const __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i));
+    sum0 = _mm256_fmadd_ps(d0, d0, sum0);
+    i += 8;
+  }
+  const __m256 sum8 = _mm256_add_ps(sum0, sum1);
+  __m128 sum4 = _mm_add_ps(_mm256_castps256_ps128(sum8), _mm256_extractf128_ps(sum8, 1));
+  sum4 = _mm_add_ps(sum4, _mm_movehl_ps(sum4, sum4));
+  sum4 = _mm_add_ss(sum4, _mm_shuffle_ps(sum4, sum4, 1));
+  float sum = _mm_cvtss_f32(sum4);
+  for (; i < d; ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
+  return sum;
+}
+
+bool HasAvx2Fma() {
+  __builtin_cpu_init();  // static initializers may run before libgcc's own
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+// Chosen once, before main: the CPU does not change under a running process.
+const Kernel kKernel = HasAvx2Fma() ? Avx2SquaredL2 : PortableSquaredL2;
+
+// What an HNSW graph measures through: the query against a stored vector, or two stored ones.
+class VectorizedL2Distances final : public faiss::FlatCodesDistanceComputer {
+ public:
+  VectorizedL2Distances(const float* vectors, size_t d)
+      : faiss::FlatCodesDistanceComputer(reinterpret_cast<const uint8_t*>(vectors),
+                                         d * sizeof(float)),
+        vectors_(vectors),
+        d_(d) {}
+
+  void set_query(const float* query) override { query_ = query; }
+  float distance_to_code(const uint8_t* code) override {
+    return kKernel(query_, reinterpret_cast<const float*>(code), d_);
+  }
+  float symmetric_dis(idx_t i, idx_t j) override {
+    return kKernel(vectors_ + static_cast<size_t>(i) * d_, vectors_ + static_cast<size_t>(j) * d_,
+                   d_);
+  }
+
+ private:
+  const float* vectors_;
+  size_t d_;
+  const float* query_ = nullptr;
+};
+
+// A scan shorter than this stays on one thread: starting a team costs more than it saves.
+constexpr size_t kParallelScan = 1 << 16;
+
+// The k nearest of vectors[0..n) to `query`, into a max-heap (distances, labels) of size k.
+void ScanNearest(const float* query, const float* vectors, size_t n, size_t d, size_t k,
+                 float* distances, int64_t* labels) {
+  const int threads = n < kParallelScan ? 1 : omp_get_max_threads();
+  // One heap per thread, all empty to start with (a team may have fewer threads than asked).
+  std::vector<float> thread_distances(k * static_cast<size_t>(threads));
+  std::vector<int64_t> thread_labels(k * static_cast<size_t>(threads));
+  faiss::maxheap_heapify(thread_labels.size(), thread_distances.data(), thread_labels.data());
+#pragma omp parallel num_threads(threads)
+  {
+    const auto t = static_cast<size_t>(omp_get_thread_num());
+    float* heap_distances = thread_distances.data() + t * k;
+    int64_t* heap_labels = thread_labels.data() + t * k;
+#pragma omp for schedule(static)
+    for (size_t i = 0; i < n; ++i) {
+      const float distance = kKernel(query, vectors + i * d, d);
+      if (distance < heap_distances[0]) {
+        faiss::maxheap_replace_top(k, heap_distances, heap_labels, distance,
+                                   static_cast<int64_t>(i));
+      }
+    }
+  }
+  faiss::maxheap_heapify(k, distances, labels);
+  for (size_t i = 0; i < thread_labels.size(); ++i) {
+    if (thread_labels[i] >= 0 && thread_distances[i] < distances[0]) {
+      faiss::maxheap_replace_top(k, distances, labels, thread_distances[i], thread_labels[i]);
+    }
+  }
+}
+
+}  // namespace
+
+void VectorizedFlatL2::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
+                              const faiss::SearchParameters* params) const {
+  if (n >= faiss::distance_compute_blas_threshold || k <= 0 ||
+      (params != nullptr && params->sel != nullptr)) {
+    IndexFlat::search(n, x, k, distances, labels, params);
+    return;
+  }
+  const auto dim = static_cast<size_t>(d);
+  const auto want = static_cast<size_t>(k);
+  for (idx_t q = 0; q < n; ++q) {
+    float* found_distances = distances + static_cast<size_t>(q) * want;
+    idx_t* found_labels = labels + static_cast<size_t>(q) * want;
+    ScanNearest(x + static_cast<size_t>(q) * dim, get_xb(), static_cast<size_t>(ntotal), dim, want,
+                found_distances, found_labels);
+    faiss::maxheap_reorder(want, found_distances, found_labels);  // nearest first, -1 last
+  }
+}
+
+float SquaredL2(const float* a, const float* b, size_t d) { return kKernel(a, b, d); }
+
+const char* SquaredL2Kernel() { return kKernel == Avx2SquaredL2 ? "avx2+fma" : "portable"; }
+
+faiss::FlatCodesDistanceComputer* VectorizedFlatL2::get_FlatCodesDistanceComputer() const {
+  return new VectorizedL2Distances(get_xb(), static_cast<size_t>(d));
+}
+
+bool VectorizeFlat(faiss::Index*& slot, bool owned) {
+  if (dynamic_cast<VectorizedFlatL2*>(slot) != nullptr) return true;
+  // FAISS's factory and graphs make an IndexFlat with the L2 metric; its reader, IndexFlatL2.
+  auto* flat = dynamic_cast<faiss::IndexFlat*>(slot);
+  if (flat == nullptr || flat->metric_type != faiss::METRIC_L2 || !owned) return false;
+  auto vectorized = std::make_unique<VectorizedFlatL2>(flat->d);
+  vectorized->codes.swap(flat->codes);
+  vectorized->ntotal = flat->ntotal;
+  vectorized->verbose = flat->verbose;
+  delete flat;
+  slot = vectorized.release();
+  return true;
+}
+
+}  // namespace facetrace
