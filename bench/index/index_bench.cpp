@@ -115,6 +115,7 @@ struct BuildOptions {
   std::string out;
   int64_t train_sample = 0;  // 0: what the index asks for
   std::string model;         // empty: isotropic generator
+  int build_breadth = 0;     // HNSW efConstruction; 0: the index's default
 };
 
 int Build(const BuildOptions& o) {
@@ -123,6 +124,7 @@ int Build(const BuildOptions& o) {
   const SyntheticOptions gallery = Generator(o.faces, o.model);
   const auto start = Clock::now();
   FaceIndex index(gallery.dim, o.factory, out.string() + ".f16");
+  if (o.build_breadth > 0) index.SetBuildBreadth(o.build_breadth);
   double train_s = 0;
   if (index.needs_training()) {
     const int64_t n = o.train_sample > 0 ? o.train_sample : index.training_sample_size();
@@ -388,6 +390,7 @@ int Main(int argc, char** argv) {
   build->add_option("--out", b.out, "Index file to write")->required();
   build->add_option("--train-sample", b.train_sample, "Faces to train on (default: as needed)");
   build->add_option("--model", b.model, "Generator fitted by 'fit' (default: isotropic)");
+  build->add_option("--build-breadth", b.build_breadth, "HNSW efConstruction (default: FAISS's)");
   int64_t truth_faces = 1000000, probes = 200;
   int k = 10;
   std::string truth_out;

@@ -213,6 +213,20 @@ bool AddToHnswQuantizedIvf(faiss::Index* index, idx_t n, const float* x, const i
   return true;
 }
 
+// Gives every flat L2 index that searches here, `slot` or one inside it (an IDMap2's index,
+// an HNSW graph's storage, an IVF's coarse quantizer), the vectorized distance kernel: Debian's
+// FAISS measures with a scalar loop (index/vectorized_flat.h).
+void VectorizeDistances(faiss::Index*& slot, bool owned) {
+  if (VectorizeFlat(slot, owned)) return;
+  if (auto* map = dynamic_cast<faiss::IndexIDMap2*>(slot)) {
+    VectorizeDistances(map->index, map->own_fields);
+  } else if (auto* graph = dynamic_cast<faiss::IndexHNSW*>(slot)) {
+    VectorizeDistances(graph->storage, graph->own_fields);
+  } else if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(slot)) {
+    VectorizeDistances(ivf->quantizer, ivf->own_fields);
+  }
+}
+
 void CheckFloats(const char* what, size_t floats, size_t count, int dim) {
   if (floats != count * static_cast<size_t>(dim)) {
     throw Error(ErrorCode::kInvalidArgument,
@@ -232,6 +246,9 @@ FaceIndex::FaceIndex(int dim, const std::string& factory, const fs::path& vector
     }
     store_ = VectorStore::Open(vector_store, dim, /*writable=*/true);
   }
+  if (dynamic_cast<faiss::IndexHNSW*>(Inner(index_.get())) != nullptr) {
+    SetBuildBreadth(kDefaultHnswBuildBreadth);
+  }
 }
 
 FaceIndex::FaceIndex(int dim, std::string factory, std::unique_ptr<faiss::Index> index)
@@ -248,25 +265,14 @@ FaceIndex::FaceIndex(FaceIndex&&) noexcept = default;
 FaceIndex& FaceIndex::operator=(FaceIndex&&) noexcept = default;
 
 void FaceIndex::Configure() {
+  faiss::Index* top = index_.get();
+  VectorizeDistances(top, /*owned=*/false);  // the index_ itself is never a bare flat one
   faiss::Index* inner = Inner(index_.get());
-  // Flat searches and HNSW graphs (the index, or an IVF's coarse quantizer) measure through
-  // FAISS's scalar distance loop in Debian's build; index/vectorized_flat.h says why and what
-  // changes.
-  if (auto* map = dynamic_cast<faiss::IndexIDMap2*>(index_.get())) {
-    VectorizeFlat(map->index, map->own_fields);
-    inner = map->index;
-  }
-  if (auto* graph = dynamic_cast<faiss::IndexHNSW*>(inner)) {
-    VectorizeFlat(graph->storage, graph->own_fields);
-  }
   // FAISS's defaults (efSearch 16, nprobe 1) find a fraction of the true neighbours; start
   // from the breadths docs/PERFORMANCE.md measured instead ("Search breadth").
   if (dynamic_cast<faiss::IndexHNSW*>(inner) != nullptr) SetSearchBreadth(kDefaultHnswBreadth);
   auto* ivf = dynamic_cast<faiss::IndexIVF*>(inner);
   if (ivf == nullptr) return;
-  if (auto* graph = dynamic_cast<faiss::IndexHNSW*>(ivf->quantizer)) {
-    VectorizeFlat(graph->storage, graph->own_fields);
-  }
   SetSearchBreadth(DefaultIvfBreadth(static_cast<int64_t>(ivf->nlist)));
   // FAISS splits a batch's queries between threads, so a lone probe (an analyst's photo) ran
   // on one core however many lists it scans; split each query's lists instead. Batches lose
@@ -319,6 +325,21 @@ int FaceIndex::search_breadth() const {
   return 0;
 }
 
+void FaceIndex::SetBuildBreadth(int breadth) {
+  if (breadth <= 0) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "build breadth must be positive, not " + std::to_string(breadth));
+  }
+  if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(Inner(index_.get()))) {
+    hnsw->hnsw.efConstruction = breadth;
+  }
+}
+
+int FaceIndex::build_breadth() const {
+  const auto* hnsw = dynamic_cast<const faiss::IndexHNSW*>(Inner(index_.get()));
+  return hnsw == nullptr ? 0 : hnsw->hnsw.efConstruction;
+}
+
 int DefaultIvfBreadth(int64_t lists) {
   return static_cast<int>(std::clamp<int64_t>(lists / 32, std::min<int64_t>(16, lists), 256));
 }
@@ -350,7 +371,7 @@ void FaceIndex::Train(std::span<const float> vectors) {
   std::unique_ptr<faiss::IndexHNSWFlat> clustering;
   if (ivf != nullptr && dynamic_cast<faiss::IndexHNSW*>(ivf->quantizer)) {
     clustering = std::make_unique<faiss::IndexHNSWFlat>(dim_, 32);
-    VectorizeFlat(clustering->storage, clustering->own_fields);
+    VectorizeDistances(clustering->storage, clustering->own_fields);
     ivf->clustering_index = clustering.get();
   }
   try {

@@ -216,6 +216,30 @@ TEST(FaceIndexTest, TrainedAndGraphFactoriesFindWhatFlatFinds) {
   EXPECT_FALSE(FaceIndex(kDim).needs_training());
 }
 
+// A lone probe takes the vectorized scan (Flat, and an IVF's flat quantizer choosing lists),
+// a batch of 20 FAISS's BLAS path: they must agree on every neighbour.
+TEST(FaceIndexTest, ALoneProbeFindsWhatTheSameProbeFindsInABatch) {
+  const auto vectors = RandomVectors(4000, 30);
+  const auto ids = Ids(4000);
+  const auto queries = RandomVectors(20, 31);
+  for (const std::string factory : {"Flat", "IVF16,Flat", "HNSW32"}) {
+    SCOPED_TRACE(factory);
+    FaceIndex index(kDim, factory);
+    if (index.needs_training()) index.Train(vectors);
+    index.Add(ids, vectors);
+    if (factory != "Flat") index.SetSearchBreadth(2);
+    const auto batch = index.Search(queries, 10);
+    for (size_t q = 0; q < batch.size(); ++q) {
+      const auto lone = index.Search(std::span(queries).subspan(q * kDim, kDim), 10);
+      ASSERT_EQ(lone[0].size(), batch[q].size());
+      for (size_t j = 0; j < batch[q].size(); ++j) {
+        EXPECT_EQ(lone[0][j].id, batch[q][j].id) << "query " << q << ", rank " << j;
+        EXPECT_NEAR(lone[0][j].distance, batch[q][j].distance, 1e-4);
+      }
+    }
+  }
+}
+
 TEST(FaceIndexTest, WiderSearchesFindMoreOfTheTrueNeighbours) {
   const auto vectors = RandomVectors(4000, 25);
   const auto ids = Ids(4000);
@@ -292,6 +316,28 @@ TEST(FaceIndexTest, StartsFromTheMeasuredBreadthsNotFaissDefaults) {
   hnsw.SetSearchBreadth(20);
   hnsw.Save(dir / "h.faiss", 1);
   EXPECT_EQ(FaceIndex::Load(dir / "h.faiss")->index.search_breadth(), kDefaultHnswBreadth);
+}
+
+// The build breadth, unlike the search breadth, shapes the graph: it is kept with the index.
+TEST(FaceIndexTest, BuildBreadthIsAGraphSettingSavedWithTheIndex) {
+  EXPECT_EQ(FaceIndex(kDim).build_breadth(), 0);
+  FaceIndex flat(kDim);
+  flat.SetBuildBreadth(80);  // nothing to build: ignored
+  EXPECT_EQ(flat.build_breadth(), 0);
+  FaceIndex hnsw(kDim, "HNSW32");
+  EXPECT_EQ(hnsw.build_breadth(), kDefaultHnswBuildBreadth);  // not FAISS's 40
+  ExpectError(ErrorCode::kInvalidArgument, [&] { hnsw.SetBuildBreadth(0); });
+  hnsw.SetBuildBreadth(60);
+  EXPECT_EQ(hnsw.build_breadth(), 60);
+  const auto vectors = RandomVectors(2000, 28);
+  hnsw.Add(Ids(2000), vectors);
+  testing::ScratchDir dir;
+  hnsw.Save(dir / "h.faiss", 1);
+  auto loaded = FaceIndex::Load(dir / "h.faiss");
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->index.build_breadth(), 60);  // the file's, not the default
+  const auto self = loaded->index.Search(std::span(vectors).subspan(0, kDim), 1);
+  EXPECT_EQ(self[0][0].id, Ids(1)[0]);
 }
 
 TEST(FaceIndexTest, TrainRejectsBadSamples) {
