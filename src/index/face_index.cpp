@@ -246,9 +246,7 @@ FaceIndex::FaceIndex(int dim, const std::string& factory, const fs::path& vector
     }
     store_ = VectorStore::Open(vector_store, dim, /*writable=*/true);
   }
-  if (dynamic_cast<faiss::IndexHNSW*>(Inner(index_.get())) != nullptr) {
-    SetBuildBreadth(kDefaultHnswBuildBreadth);
-  }
+  SetBuildBreadth(kDefaultHnswBuildBreadth);  // HNSW only; other kinds ignore it
 }
 
 FaceIndex::FaceIndex(int dim, std::string factory, std::unique_ptr<faiss::Index> index)

@@ -12,11 +12,6 @@
 #include <faiss/utils/distances.h>
 
 namespace facetrace {
-namespace {
-
-using Kernel = float (*)(const float*, const float*, size_t);
-
-}  // namespace
 
 // Eight partial sums the compiler can keep in registers side by side, instead of one chain.
 float PortableSquaredL2(const float* a, const float* b, size_t d) {
@@ -35,6 +30,8 @@ float PortableSquaredL2(const float* a, const float* b, size_t d) {
 }
 
 namespace {
+
+using Kernel = float (*)(const float*, const float*, size_t);
 
 // Two eight-lane accumulators: a 128-D distance is eight fused multiply-adds per chain.
 __attribute__((target("avx2,fma"))) float Avx2SquaredL2(const float* a, const float* b, size_t d) {
@@ -75,20 +72,17 @@ class VectorizedL2Distances final : public faiss::FlatCodesDistanceComputer {
   VectorizedL2Distances(const float* vectors, size_t d)
       : faiss::FlatCodesDistanceComputer(reinterpret_cast<const uint8_t*>(vectors),
                                          d * sizeof(float)),
-        vectors_(vectors),
         d_(d) {}
 
   void set_query(const float* query) override { query_ = query; }
-  float distance_to_code(const uint8_t* code) override {
-    return kKernel(query_, reinterpret_cast<const float*>(code), d_);
-  }
+  float distance_to_code(const uint8_t* code) override { return kKernel(query_, Vector(code), d_); }
   float symmetric_dis(idx_t i, idx_t j) override {
-    return kKernel(vectors_ + static_cast<size_t>(i) * d_, vectors_ + static_cast<size_t>(j) * d_,
-                   d_);
+    return kKernel(Vector(codes + i * code_size), Vector(codes + j * code_size), d_);
   }
 
  private:
-  const float* vectors_;
+  static const float* Vector(const uint8_t* code) { return reinterpret_cast<const float*>(code); }
+
   size_t d_;
   const float* query_ = nullptr;
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <faiss/IndexHNSW.h>
+#include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/index_io.h>
 #include <gtest/gtest.h>
@@ -170,6 +171,18 @@ TEST(VectorizedFlatTest, FlatSearchWithAnIdSelectorKeepsToTheSelection) {
   std::vector<faiss::Index::idx_t> labels(5);
   vectorized->search(1, query.data(), 5, distances.data(), labels.data(), &params);
   for (auto label : labels) EXPECT_LT(label, 100);
+}
+
+// No neighbours asked for is FAISS's error, as it would be without the vectorized scan.
+TEST(VectorizedFlatTest, FlatSearchForNoNeighboursIsFaissError) {
+  faiss::Index* slot = new faiss::IndexFlatL2(kDim);  // VectorizeFlat deletes it
+  const auto vectors = RandomFloats(size_t{100} * kDim, 13);
+  slot->add(100, vectors.data());
+  ASSERT_TRUE(VectorizeFlat(slot, /*owned=*/true));
+  const std::unique_ptr<faiss::Index> vectorized(slot);
+  float distance = 0;
+  faiss::Index::idx_t label = 0;
+  EXPECT_THROW(vectorized->search(1, vectors.data(), 0, &distance, &label), faiss::FaissException);
 }
 
 TEST(VectorizedFlatTest, LeavesOtherStorageAndBorrowedStorageAlone) {
