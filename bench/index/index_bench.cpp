@@ -119,7 +119,7 @@ struct BuildOptions {
 };
 
 int Build(const BuildOptions& o) {
-  const fs::path out = o.out;
+  const fs::path out = fs::absolute(o.out);  // a bare file name has no parent to create
   fs::create_directories(out.parent_path());
   const SyntheticOptions gallery = Generator(o.faces, o.model);
   const auto start = Clock::now();
@@ -390,7 +390,8 @@ int Main(int argc, char** argv) {
   build->add_option("--out", b.out, "Index file to write")->required();
   build->add_option("--train-sample", b.train_sample, "Faces to train on (default: as needed)");
   build->add_option("--model", b.model, "Generator fitted by 'fit' (default: isotropic)");
-  build->add_option("--build-breadth", b.build_breadth, "HNSW efConstruction (default: FAISS's)");
+  build->add_option("--build-breadth", b.build_breadth,
+                    "HNSW efConstruction (default: facetrace's, 80)");
   int64_t truth_faces = 1000000, probes = 200;
   int k = 10;
   std::string truth_out;

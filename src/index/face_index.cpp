@@ -21,6 +21,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "index/prefetching_hnsw.h"
 #include "index/vectorized_flat.h"
 
 namespace facetrace {
@@ -213,17 +214,19 @@ bool AddToHnswQuantizedIvf(faiss::Index* index, idx_t n, const float* x, const i
   return true;
 }
 
-// Gives every flat L2 index that searches here, `slot` or one inside it (an IDMap2's index,
-// an HNSW graph's storage, an IVF's coarse quantizer), the vectorized distance kernel: Debian's
-// FAISS measures with a scalar loop (index/vectorized_flat.h).
-void VectorizeDistances(faiss::Index*& slot, bool owned) {
+// Gives every index that searches here, `slot` or one inside it (an IDMap2's index, an HNSW
+// graph's storage, an IVF's coarse quantizer), this project's faster search: flat L2 indexes
+// the vectorized distance kernel (Debian's FAISS measures with a scalar loop:
+// index/vectorized_flat.h), HNSW graphs the prefetching search (index/prefetching_hnsw.h).
+void SpeedUpSearch(faiss::Index*& slot, bool owned) {
   if (VectorizeFlat(slot, owned)) return;
+  PrefetchHnswSearch(slot, owned);
   if (auto* map = dynamic_cast<faiss::IndexIDMap2*>(slot)) {
-    VectorizeDistances(map->index, map->own_fields);
+    SpeedUpSearch(map->index, map->own_fields);
   } else if (auto* graph = dynamic_cast<faiss::IndexHNSW*>(slot)) {
-    VectorizeDistances(graph->storage, graph->own_fields);
+    SpeedUpSearch(graph->storage, graph->own_fields);
   } else if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(slot)) {
-    VectorizeDistances(ivf->quantizer, ivf->own_fields);
+    SpeedUpSearch(ivf->quantizer, ivf->own_fields);
   }
 }
 
@@ -264,7 +267,7 @@ FaceIndex& FaceIndex::operator=(FaceIndex&&) noexcept = default;
 
 void FaceIndex::Configure() {
   faiss::Index* top = index_.get();
-  VectorizeDistances(top, /*owned=*/false);  // the index_ itself is never a bare flat one
+  SpeedUpSearch(top, /*owned=*/false);  // the index_ itself is never a bare flat one
   faiss::Index* inner = Inner(index_.get());
   // FAISS's defaults (efSearch 16, nprobe 1) find a fraction of the true neighbours; start
   // from the breadths docs/PERFORMANCE.md measured instead ("Search breadth").
@@ -366,10 +369,11 @@ void FaceIndex::Train(std::span<const float> vectors) {
   // With an HNSW coarse quantizer FAISS still assigns k-means points by brute force, which at
   // 16k+ centroids takes hours on two cores; an HNSW over the centroids does it in minutes,
   // at the cost of a slightly approximate assignment during training.
-  std::unique_ptr<faiss::IndexHNSWFlat> clustering;
+  std::unique_ptr<faiss::Index> clustering;
   if (ivf != nullptr && dynamic_cast<faiss::IndexHNSW*>(ivf->quantizer)) {
-    clustering = std::make_unique<faiss::IndexHNSWFlat>(dim_, 32);
-    VectorizeDistances(clustering->storage, clustering->own_fields);
+    faiss::Index* graph = new faiss::IndexHNSWFlat(dim_, 32);
+    SpeedUpSearch(graph, /*owned=*/true);
+    clustering.reset(graph);
     ivf->clustering_index = clustering.get();
   }
   try {
