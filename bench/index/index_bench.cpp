@@ -125,6 +125,7 @@ int Build(const BuildOptions& o) {
   const auto start = Clock::now();
   FaceIndex index(gallery.dim, o.factory, out.string() + ".f16");
   if (o.build_breadth > 0) index.SetBuildBreadth(o.build_breadth);
+  index.Reserve(o.faces);
   double train_s = 0;
   if (index.needs_training()) {
     const int64_t n = o.train_sample > 0 ? o.train_sample : index.training_sample_size();

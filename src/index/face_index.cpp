@@ -21,6 +21,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "index/faiss_capacity.h"
 #include "index/prefetching_hnsw.h"
 #include "index/vectorized_flat.h"
 
@@ -383,6 +384,19 @@ void FaceIndex::Train(std::span<const float> vectors) {
     throw;
   }
   if (clustering) ivf->clustering_index = nullptr;
+}
+
+void FaceIndex::Reserve(int64_t faces) {
+  if (faces < 0) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "FaceIndex::Reserve: cannot make room for " + std::to_string(faces) + " faces");
+  }
+  if (mapped_) {
+    throw Error(ErrorCode::kIndex, "index '" + factory_ + "' was loaded memory-mapped and is " +
+                                       "read-only: nothing can be added to it");
+  }
+  Faiss("cannot make room in the index",
+        [&] { ReserveCapacity(index_.get(), index_->ntotal + faces); });
 }
 
 void FaceIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors) {

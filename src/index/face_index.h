@@ -108,6 +108,11 @@ class FaceIndex {
   void SetRerankDepth(int candidates);
   int rerank_depth() const { return rerank_depth_; }
 
+  // Makes room for `faces` more faces before a large build, so that the arrays FAISS appends
+  // to are allocated once instead of doubling (index/faiss_capacity.h: a doubling holds both
+  // copies). Throws Error(kInvalidArgument) for a negative count, and Error(kIndex) for a
+  // read-only index.
+  void Reserve(int64_t faces);
   // `vectors` holds ids.size() * dim() floats. An id already held (live, a tombstone, or twice
   // in `ids`) or outside [0, 2^40) is Error(kInvalidArgument): FAISS would keep both copies.
   // A read-only index throws Error(kIndex).

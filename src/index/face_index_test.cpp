@@ -240,6 +240,34 @@ TEST(FaceIndexTest, ALoneProbeFindsWhatTheSameProbeFindsInABatch) {
   }
 }
 
+// Reserving changes where FAISS's arrays live, never what they hold.
+TEST(FaceIndexTest, AReservedIndexFindsWhatAnUnreservedOneFinds) {
+  const auto vectors = RandomVectors(3000, 32);
+  const auto ids = Ids(3000);
+  const auto queries = RandomVectors(10, 33);
+  for (const std::string factory : {"Flat", "IVF16,Flat", "HNSW32"}) {
+    SCOPED_TRACE(factory);
+    FaceIndex plain(kDim, factory), reserved(kDim, factory);
+    for (FaceIndex* index : {&plain, &reserved}) {
+      if (index->needs_training()) index->Train(vectors);
+    }
+    reserved.Reserve(1000);
+    reserved.Reserve(0);
+    plain.Add(std::span(ids).first(1000), std::span(vectors).first(1000 * kDim));
+    reserved.Add(std::span(ids).first(1000), std::span(vectors).first(1000 * kDim));
+    reserved.Reserve(2000);  // the rest, on top of the faces held
+    plain.Add(std::span(ids).subspan(1000), std::span(vectors).subspan(1000 * kDim));
+    reserved.Add(std::span(ids).subspan(1000), std::span(vectors).subspan(1000 * kDim));
+    EXPECT_EQ(reserved.size(), 3000);
+    const auto want = plain.Search(queries, 10);
+    const auto got = reserved.Search(queries, 10);
+    for (size_t q = 0; q < want.size(); ++q) ExpectSameNeighbours(got[q], want[q]);
+  }
+  FaceIndex index(kDim, "Flat");
+  const std::string negative = ExpectError(ErrorCode::kInvalidArgument, [&] { index.Reserve(-1); });
+  EXPECT_TRUE(Contains(negative, "-1")) << negative;
+}
+
 TEST(FaceIndexTest, WiderSearchesFindMoreOfTheTrueNeighbours) {
   const auto vectors = RandomVectors(4000, 25);
   const auto ids = Ids(4000);
@@ -693,6 +721,7 @@ TEST(FaceIndexTest, MemoryMappedIvfSearchesLikeTheLoadedOne) {
       ErrorCode::kIndex, [&] { mapped->index.Add(std::vector<int64_t>{1}, Row(vectors, 0)); });
   EXPECT_TRUE(Contains(add, "read-only")) << add;
   ExpectError(ErrorCode::kIndex, [&] { mapped->index.Save(dir / "other.faiss", 10); });
+  ExpectError(ErrorCode::kIndex, [&] { mapped->index.Reserve(10); });
   const int64_t nearest = actual[0][0].id;
   EXPECT_EQ(mapped->index.Remove(std::vector<int64_t>{nearest}), 1);
   EXPECT_EQ(mapped->index.tombstones(), 1);

@@ -115,6 +115,7 @@ void Gallery::RebuildIndex(const std::string& factory) {
     }
     index->Train(sample);
   }
+  index->Reserve(catalog_->CountFaces(model_.model_id));  // one allocation, not doublings
   std::vector<int64_t> ids;
   std::vector<float> vectors;
   auto flush = [&] {
