@@ -387,7 +387,7 @@ void FaceIndex::Train(std::span<const float> vectors) {
 }
 
 void FaceIndex::Reserve(int64_t faces) {
-  if (faces < 0) {
+  if (faces < 0 || faces > IdSet::kMaxId) {
     throw Error(ErrorCode::kInvalidArgument,
                 "FaceIndex::Reserve: cannot make room for " + std::to_string(faces) + " faces");
   }

@@ -31,7 +31,9 @@ void ReserveCapacity(faiss::Index* index, int64_t faces) {
     faiss::HNSW& hnsw = graph->hnsw;
     hnsw.levels.reserve(n);
     hnsw.offsets.reserve(n + 1);
-    hnsw.neighbors.reserve(static_cast<size_t>(std::ceil(1.01 * ExpectedLinksPerFace(hnsw) * n)));
+    // 1 % spare, and 64 faces' worth for small graphs, where chance moves the count more.
+    const double links = ExpectedLinksPerFace(hnsw);
+    hnsw.neighbors.reserve(static_cast<size_t>(std::ceil(links * (1.01 * n + 64))));
     ReserveCapacity(graph->storage, faces);
   } else if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(index)) {
     flat->codes.reserve(n * flat->code_size);

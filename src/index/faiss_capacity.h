@@ -14,7 +14,8 @@ namespace facetrace {
 
 // Reserves room for `faces` faces in total (those already held included) in `index` and the
 // indexes inside it: IDMap2's id map, flat vectors (any FAISS flat-codes index), and an HNSW
-// graph's levels, offsets and links (its expected number of links per face, with 1 % spare).
+// graph's levels, offsets and links (its expected number of links per face, with 1 % spare;
+// the other arrays get exactly `faces`).
 // Other structures (IVF lists) are left to grow. Meant to be called once before a large build:
 // each call that grows an array copies it once.
 void ReserveCapacity(faiss::Index* index, int64_t faces);

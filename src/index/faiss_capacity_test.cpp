@@ -74,8 +74,8 @@ TEST(FaissCapacityTest, AFlatBuildNeverMovesItsVectorsAfterReserving) {
 TEST(FaissCapacityTest, LeavesWhatItCannotSizeAlone) {
   faiss::IndexFlatL2 quantizer(kDim);
   faiss::IndexIVFFlat ivf(&quantizer, kDim, 4);
-  ReserveCapacity(&ivf, 1000);  // lists grow as faces arrive
-  EXPECT_EQ(ivf.ntotal, 0);
+  ReserveCapacity(&ivf, 1000);  // lists grow as faces arrive; the quantizer holds centroids
+  EXPECT_EQ(quantizer.codes.capacity(), 0u);
   ReserveCapacity(nullptr, 1000);
   faiss::IndexFlatL2 flat(kDim);
   ReserveCapacity(&flat, 0);

@@ -131,7 +131,7 @@ class GraphWalk {
 
 // This thread's visited table, grown to `nodes`. Kept for the thread's life: allocating and
 // zeroing one per search is the cost this class exists to avoid. New bytes are zero, which no
-// search's mark (1 to 249) equals.
+// search's mark (1 to 249) equals. It never shrinks (see the header).
 faiss::VisitedTable& ThreadVisitedTable(idx_t nodes) {
   thread_local faiss::VisitedTable table(0);
   if (table.visited.size() < static_cast<size_t>(nodes)) {
@@ -152,8 +152,8 @@ bool SearchesLikeFaiss(const HNSW& hnsw) {
 
 void PrefetchingHnswFlat::search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
                                  const faiss::SearchParameters* params) const {
-  if (params != nullptr || k <= 0 || reconstruct_from_neighbors != nullptr || storage == nullptr ||
-      !SearchesLikeFaiss(hnsw)) {
+  if (params != nullptr || k <= 0 || metric_type != faiss::METRIC_L2 ||
+      reconstruct_from_neighbors != nullptr || storage == nullptr || !SearchesLikeFaiss(hnsw)) {
     IndexHNSW::search(n, x, k, distances, labels, params);
     return;
   }

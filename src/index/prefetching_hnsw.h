@@ -14,6 +14,11 @@
 // unvisited neighbours and prefetches their vectors, then measures them, so that the fetches
 // overlap. Later FAISS releases batch and prefetch this loop themselves.
 //
+// The cost: every thread that has searched keeps a table of one byte per face of the largest
+// graph it searched (10 MB per thread at 10M faces) until it ends, also after the index is
+// closed; FAISS allocated as much per search. FAISS's search statistics (faiss::hnsw_stats) are
+// not counted.
+//
 // Graph, storage and file format stay FAISS's: faiss::write_index writes it as a plain
 // IndexHNSWFlat, and FaceIndex swaps this class in when it creates or loads one.
 #pragma once

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include <faiss/IndexFlat.h>
@@ -71,6 +72,34 @@ std::unique_ptr<PrefetchingHnswFlat> Graph(const std::vector<float>& vectors, in
   return graph;
 }
 
+// FAISS's search counts its walks in faiss::hnsw_stats; this one does not, which tells the two
+// apart (so the tests below compare this walk with FAISS's, not FAISS's with itself).
+bool TookItsOwnWalk(const faiss::IndexHNSW& graph, const std::vector<float>& queries, idx_t k,
+                    const faiss::SearchParameters* params = nullptr) {
+  faiss::hnsw_stats.reset();
+  Search(graph, queries, k, /*faiss=*/false, params);
+  return faiss::hnsw_stats.n1 == 0;
+}
+
+TEST(PrefetchingHnswTest, TakesItsOwnWalkUnlessFaissMustSearch) {
+  const auto graph = Graph(ClusteredVectors(1000, 20));
+  const auto queries = ClusteredVectors(5, 21);
+  const std::vector<float> lone(queries.begin(), queries.begin() + kDim);
+  EXPECT_TRUE(TookItsOwnWalk(*graph, lone, 10));
+  EXPECT_TRUE(TookItsOwnWalk(*graph, queries, 10));
+  faiss::SearchParametersHNSW breadth;
+  EXPECT_FALSE(TookItsOwnWalk(*graph, queries, 10, &breadth));
+  graph->hnsw.search_bounded_queue = false;
+  EXPECT_FALSE(TookItsOwnWalk(*graph, queries, 10));
+  graph->hnsw.search_bounded_queue = true;
+  graph->hnsw.upper_beam = 2;
+  EXPECT_FALSE(TookItsOwnWalk(*graph, queries, 10));
+  graph->hnsw.upper_beam = 1;
+  faiss::hnsw_stats.reset();
+  Search(*graph, queries, 10, /*faiss=*/true);
+  EXPECT_GT(faiss::hnsw_stats.n1, 0u);  // the tell itself works
+}
+
 TEST(PrefetchingHnswTest, FindsExactlyWhatFaissFindsForLoneProbesAndBatches) {
   const auto graph = Graph(ClusteredVectors(4000, 1));
   const auto batch = ClusteredVectors(150, 2);
@@ -91,7 +120,35 @@ TEST(PrefetchingHnswTest, FindsWhatFaissFindsWithoutTheRelativeDistanceCheck) {
   const auto graph = Graph(ClusteredVectors(3000, 3));
   graph->hnsw.check_relative_distance = false;
   graph->hnsw.efSearch = 32;
-  ExpectSameAsFaiss(*graph, ClusteredVectors(100, 4), 10);
+  const auto queries = ClusteredVectors(100, 4);
+  ExpectSameAsFaiss(*graph, queries, 10);
+  graph->hnsw.efSearch = 6;  // fewer steps than neighbours asked for
+  ExpectSameAsFaiss(*graph, queries, 20);
+}
+
+// Searches from many threads at once share the graph, never a visited table.
+TEST(PrefetchingHnswTest, ConcurrentSearchesFindWhatFaissFinds) {
+  const auto graph = Graph(ClusteredVectors(4000, 22));
+  graph->hnsw.efSearch = 64;
+  const auto queries = ClusteredVectors(200, 23);
+  const Hits want = Search(*graph, queries, 10, /*faiss=*/true);
+  std::vector<Hits> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t) {
+    threads.emplace_back([&, t] {
+      got[t] =
+          Hits{std::vector<float>(want.distances.size()), std::vector<idx_t>(want.labels.size())};
+      for (size_t q = 0; q < 200; ++q) {  // one at a time: each on this thread's own table
+        graph->search(1, queries.data() + q * kDim, 10, got[t].distances.data() + q * 10,
+                      got[t].labels.data() + q * 10);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const Hits& hits : got) {
+    EXPECT_EQ(hits.labels, want.labels);
+    EXPECT_EQ(hits.distances, want.distances);
+  }
 }
 
 TEST(PrefetchingHnswTest, FindsWhatFaissFindsOnVectorizedStorage) {
@@ -118,15 +175,24 @@ TEST(PrefetchingHnswTest, KeepsFindingTheSameAcrossManySearchesOfGraphsOfEverySi
   }
 }
 
+// On a new thread, whose visited table starts empty, so that both searches grow it.
 TEST(PrefetchingHnswTest, SearchesAGraphThatGrewAfterItsFirstSearches) {
   const auto vectors = ClusteredVectors(4000, 10);
   const std::vector<float> first(vectors.begin(), vectors.begin() + 1000 * kDim);
   auto graph = Graph(first);
   graph->hnsw.efSearch = 48;
   const auto queries = ClusteredVectors(50, 11);
-  ExpectSameAsFaiss(*graph, queries, 10);
-  graph->add(3000, vectors.data() + 1000 * kDim);
-  ExpectSameAsFaiss(*graph, queries, 10);
+  std::thread([&] {
+    for (size_t q = 0; q < 50; ++q) {
+      const std::vector<float> one(queries.begin() + q * kDim, queries.begin() + (q + 1) * kDim);
+      ExpectSameAsFaiss(*graph, one, 10);
+    }
+    graph->add(3000, vectors.data() + 1000 * kDim);
+    for (size_t q = 0; q < 50; ++q) {
+      const std::vector<float> one(queries.begin() + q * kDim, queries.begin() + (q + 1) * kDim);
+      ExpectSameAsFaiss(*graph, one, 10);
+    }
+  }).join();
 }
 
 TEST(PrefetchingHnswTest, AnEmptyGraphFindsNothing) {
@@ -172,6 +238,9 @@ TEST(PrefetchingHnswTest, TakesOverAFaissGraphWithoutCopyingIt) {
   EXPECT_EQ(graph->storage, storage);
   EXPECT_EQ(graph->hnsw.neighbors.data(), links);
   EXPECT_EQ(graph->ntotal, 2000);
+  EXPECT_EQ(graph->d, kDim);
+  EXPECT_TRUE(graph->own_fields);
+  EXPECT_TRUE(graph->is_trained);
   EXPECT_EQ(graph->hnsw.efSearch, 40);
   EXPECT_TRUE(PrefetchHnswSearch(slot, /*owned=*/true));  // again: nothing to do
   EXPECT_EQ(slot, graph);

@@ -115,7 +115,10 @@ void Gallery::RebuildIndex(const std::string& factory) {
     }
     index->Train(sample);
   }
-  index->Reserve(catalog_->CountFaces(model_.model_id));  // one allocation, not doublings
+  // One allocation instead of doublings; 1/64 spare for faces another process commits before
+  // the pass below reads them (one more face than reserved would double the arrays).
+  const int64_t expected = catalog_->CountFaces(model_.model_id);
+  index->Reserve(expected + expected / 64);
   std::vector<int64_t> ids;
   std::vector<float> vectors;
   auto flush = [&] {
