@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <thread>
 #include <unordered_set>
 
@@ -28,11 +27,7 @@ using testing::ScratchDir;
 constexpr int kDim = 16;
 
 std::vector<float> RandomVectors(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> d(0, 1);
-  std::vector<float> v(n * kDim);
-  for (float& x : v) x = d(rng);
-  return v;
+  return testing::NormalFloats(n * kDim, seed);
 }
 
 // Distinct, scattered ids, like catalog face ids after deletions.

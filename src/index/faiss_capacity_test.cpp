@@ -1,7 +1,6 @@
 #include "index/faiss_capacity.h"
 
 #include <memory>
-#include <random>
 #include <vector>
 
 #include <faiss/IndexFlat.h>
@@ -10,6 +9,8 @@
 #include <faiss/IndexIVFFlat.h>
 #include <gtest/gtest.h>
 
+#include "support/test_support.h"
+
 namespace facetrace {
 namespace {
 
@@ -17,11 +18,7 @@ using idx_t = faiss::Index::idx_t;
 constexpr int kDim = 16;
 
 std::vector<float> RandomVectors(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0, 1);
-  std::vector<float> v(n * kDim);
-  for (float& x : v) x = normal(rng);
-  return v;
+  return testing::NormalFloats(n * kDim, seed);
 }
 
 // Adds `faces` vectors in ten batches, as a build streams them.

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -18,14 +17,6 @@
 namespace facetrace {
 namespace {
 
-std::vector<float> RandomFloats(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> normal(0, 1);
-  std::vector<float> v(n);
-  for (float& x : v) x = normal(rng);
-  return v;
-}
-
 double ReferenceSquaredL2(const float* a, const float* b, size_t d) {
   double sum = 0;
   for (size_t i = 0; i < d; ++i) sum += (double(a[i]) - b[i]) * (double(a[i]) - b[i]);
@@ -36,12 +27,12 @@ double ReferenceSquaredL2(const float* a, const float* b, size_t d) {
 // and remainders after them.
 TEST(VectorizedFlatTest, BothKernelsMatchADoublePrecisionSumAtEveryLength) {
   for (size_t d : {0, 1, 3, 7, 8, 9, 15, 16, 17, 24, 31, 128, 131}) {
-    const auto a = RandomFloats(d, 1), b = RandomFloats(d, 2);
+    const auto a = testing::NormalFloats(d, 1), b = testing::NormalFloats(d, 2);
     const double want = ReferenceSquaredL2(a.data(), b.data(), d);
     EXPECT_NEAR(SquaredL2(a.data(), b.data(), d), want, 1e-5 * (1 + want)) << "d " << d;
     EXPECT_NEAR(PortableSquaredL2(a.data(), b.data(), d), want, 1e-5 * (1 + want)) << "d " << d;
   }
-  const auto a = RandomFloats(128, 3);
+  const auto a = testing::NormalFloats(128, 3);
   EXPECT_EQ(SquaredL2(a.data(), a.data(), 128), 0.0f);
 }
 
@@ -74,8 +65,8 @@ GraphHits SearchAll(const faiss::Index& index, const std::vector<float>& queries
 }
 
 TEST(VectorizedFlatTest, AGraphKeepsItsVectorsAndFindsTheSameNeighbours) {
-  const auto vectors = RandomFloats(size_t{kFaces} * kDim, 4);
-  const auto queries = RandomFloats(size_t{50} * kDim, 5);
+  const auto vectors = testing::NormalFloats(size_t{kFaces} * kDim, 4);
+  const auto queries = testing::NormalFloats(size_t{50} * kDim, 5);
   auto graph = FilledGraph(vectors);
   const GraphHits before = SearchAll(*graph, queries, 10);
 
@@ -96,8 +87,8 @@ TEST(VectorizedFlatTest, AGraphKeepsItsVectorsAndFindsTheSameNeighbours) {
 
 // Inserts measure through the storage too: a graph built on it must be as good as FAISS's.
 TEST(VectorizedFlatTest, AGraphBuiltOnItFindsTheExactNeighbours) {
-  const auto vectors = RandomFloats(size_t{kFaces} * kDim, 6);
-  const auto queries = RandomFloats(size_t{100} * kDim, 7);
+  const auto vectors = testing::NormalFloats(size_t{kFaces} * kDim, 6);
+  const auto queries = testing::NormalFloats(size_t{100} * kDim, 7);
   auto graph = std::make_unique<faiss::IndexHNSWFlat>(kDim, 16);
   ASSERT_TRUE(VectorizeFlat(graph->storage, graph->own_fields));
   graph->hnsw.efSearch = 128;
@@ -114,7 +105,7 @@ TEST(VectorizedFlatTest, AGraphBuiltOnItFindsTheExactNeighbours) {
 
 TEST(VectorizedFlatTest, SavesAsFaissOwnFlatGraphAndLoadsWithTheSameVectors) {
   const testing::ScratchDir dir;
-  const auto vectors = RandomFloats(size_t{kFaces} * kDim, 8);
+  const auto vectors = testing::NormalFloats(size_t{kFaces} * kDim, 8);
   auto graph = FilledGraph(vectors);
   ASSERT_TRUE(VectorizeFlat(graph->storage, graph->own_fields));
   const auto path = (dir.path() / "graph.faiss").string();
@@ -142,7 +133,7 @@ void ExpectSameNeighbours(const GraphHits& got, const GraphHits& want) {
 // that splits the scan between threads; k beyond the gallery (padding with -1).
 TEST(VectorizedFlatTest, FlatSearchFindsWhatFaissFindsForLoneProbesAndBatches) {
   for (int faces : {5, 3000, 70000}) {
-    const auto vectors = RandomFloats(size_t(faces) * kDim, 9);
+    const auto vectors = testing::NormalFloats(size_t(faces) * kDim, 9);
     faiss::IndexFlatL2 faiss_flat(kDim);
     faiss_flat.add(faces, vectors.data());
     faiss::Index* slot = new faiss::IndexFlatL2(kDim);  // VectorizeFlat deletes it
@@ -151,14 +142,14 @@ TEST(VectorizedFlatTest, FlatSearchFindsWhatFaissFindsForLoneProbesAndBatches) {
     const std::unique_ptr<faiss::Index> vectorized(slot);
     for (int probes : {1, 3, 25}) {
       SCOPED_TRACE(std::to_string(faces) + " faces, " + std::to_string(probes) + " probes");
-      const auto queries = RandomFloats(size_t(probes) * kDim, 10);
+      const auto queries = testing::NormalFloats(size_t(probes) * kDim, 10);
       ExpectSameNeighbours(SearchAll(*vectorized, queries, 10), SearchAll(faiss_flat, queries, 10));
     }
   }
 }
 
 TEST(VectorizedFlatTest, FlatSearchWithAnIdSelectorKeepsToTheSelection) {
-  const auto vectors = RandomFloats(size_t{3000} * kDim, 11);
+  const auto vectors = testing::NormalFloats(size_t{3000} * kDim, 11);
   faiss::Index* slot = new faiss::IndexFlatL2(kDim);  // VectorizeFlat deletes it
   slot->add(3000, vectors.data());
   ASSERT_TRUE(VectorizeFlat(slot, /*owned=*/true));
@@ -166,7 +157,7 @@ TEST(VectorizedFlatTest, FlatSearchWithAnIdSelectorKeepsToTheSelection) {
   faiss::IDSelectorRange first_hundred(0, 100);
   faiss::SearchParameters params;
   params.sel = &first_hundred;
-  const auto query = RandomFloats(kDim, 12);
+  const auto query = testing::NormalFloats(kDim, 12);
   std::vector<float> distances(5);
   std::vector<faiss::Index::idx_t> labels(5);
   vectorized->search(1, query.data(), 5, distances.data(), labels.data(), &params);
@@ -176,7 +167,7 @@ TEST(VectorizedFlatTest, FlatSearchWithAnIdSelectorKeepsToTheSelection) {
 // No neighbours asked for is FAISS's error, as it would be without the vectorized scan.
 TEST(VectorizedFlatTest, FlatSearchForNoNeighboursIsFaissError) {
   faiss::Index* slot = new faiss::IndexFlatL2(kDim);  // VectorizeFlat deletes it
-  const auto vectors = RandomFloats(size_t{100} * kDim, 13);
+  const auto vectors = testing::NormalFloats(size_t{100} * kDim, 13);
   slot->add(100, vectors.data());
   ASSERT_TRUE(VectorizeFlat(slot, /*owned=*/true));
   const std::unique_ptr<faiss::Index> vectorized(slot);

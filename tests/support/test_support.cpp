@@ -21,6 +21,14 @@ fs::path DatasetsDir() {
   return fs::weakly_canonical(FACETRACE_DATASETS_DIR);
 }
 
+std::vector<float> NormalFloats(size_t count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0, 1);
+  std::vector<float> v(count);
+  for (float& x : v) x = normal(rng);
+  return v;
+}
+
 fs::path DatasetFile(const std::string& relative) {
   const fs::path path = DatasetsDir() / relative;
   if (!fs::exists(path)) {

@@ -18,6 +18,9 @@ namespace facetrace::testing {
 // the datasets are part of the test contract, not optional.
 std::filesystem::path DatasetsDir();
 
+// `count` floats drawn from N(0, 1), the same for the same seed: random vectors for tests.
+std::vector<float> NormalFloats(size_t count, unsigned seed);
+
 // Path to a file inside the datasets; asserts it exists.
 std::filesystem::path DatasetFile(const std::string& relative);
 
