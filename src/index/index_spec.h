@@ -29,8 +29,11 @@ IndexSpec ParseIndexSpec(const std::string& factory);
 // vectors and graph fit comfortably in memory, IVF-PQ with re-ranking beyond.
 std::string ChooseFactory(int64_t faces);
 
-// The gallery sizes where ChooseFactory changes its answer.
+// The gallery sizes where ChooseFactory changes its answer. HNSW holds about 834 B per face in
+// memory (8.3 GB at 10M, where a lone probe takes 1.1 ms and finds the person's own photos as
+// often as exact search); past 10M it outgrows a 16 GB machine, while IVF-PQ keeps 41 B per
+// face in memory (docs/PERFORMANCE.md, "Prefetching HNSW search").
 inline constexpr int64_t kFlatUpTo = 100'000;
-inline constexpr int64_t kHnswUpTo = 20'000'000;
+inline constexpr int64_t kHnswUpTo = 10'000'000;
 
 }  // namespace facetrace

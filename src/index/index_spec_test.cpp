@@ -35,6 +35,7 @@ TEST(IndexSpecTest, ChoosesByGallerySize) {
   EXPECT_EQ(ChooseFactory(kFlatUpTo), "Flat");
   EXPECT_EQ(ChooseFactory(kFlatUpTo + 1), "HNSW32");
   EXPECT_EQ(ChooseFactory(kHnswUpTo), "HNSW32");
+  EXPECT_EQ(ChooseFactory(kHnswUpTo + 1), "IVF8192_HNSW32,PQ32,Rerank100");
   // Past HNSW: IVF-PQ with re-ranking, lists growing with the gallery within FAISS's range.
   const std::string at_50m = ChooseFactory(50'000'000);
   EXPECT_EQ(at_50m, "IVF16384_HNSW32,PQ32,Rerank100");
