@@ -231,6 +231,15 @@ void SpeedUpSearch(faiss::Index*& slot, bool owned) {
   }
 }
 
+// FAISS aborts the process when a mapped IVF is added to, so a mapped index stays read-only;
+// `refusal` says what the caller cannot do.
+void RefuseIfMapped(bool mapped, const std::string& factory, const std::string& refusal) {
+  if (mapped) {
+    throw Error(ErrorCode::kIndex,
+                "index '" + factory + "' was loaded memory-mapped and is read-only: " + refusal);
+  }
+}
+
 void CheckFloats(const char* what, size_t floats, size_t count, int dim) {
   if (floats != count * static_cast<size_t>(dim)) {
     throw Error(ErrorCode::kInvalidArgument,
@@ -391,10 +400,7 @@ void FaceIndex::Reserve(int64_t faces) {
     throw Error(ErrorCode::kInvalidArgument,
                 "FaceIndex::Reserve: cannot make room for " + std::to_string(faces) + " faces");
   }
-  if (mapped_) {
-    throw Error(ErrorCode::kIndex, "index '" + factory_ + "' was loaded memory-mapped and is " +
-                                       "read-only: nothing can be added to it");
-  }
+  RefuseIfMapped(mapped_, factory_, "nothing can be added to it");
   Faiss("cannot make room in the index",
         [&] { ReserveCapacity(index_.get(), index_->ntotal + faces); });
 }
@@ -402,11 +408,7 @@ void FaceIndex::Reserve(int64_t faces) {
 void FaceIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors) {
   CheckFloats("Add", vectors.size(), ids.size(), dim_);
   if (ids.empty()) return;
-  if (mapped_) {
-    throw Error(ErrorCode::kIndex, "index '" + factory_ +
-                                       "' was loaded memory-mapped and is read-only: rebuild it "
-                                       "to add faces");
-  }
+  RefuseIfMapped(mapped_, factory_, "rebuild it to add faces");
   if (!index_->is_trained) {
     throw Error(ErrorCode::kIndex,
                 "index '" + factory_ + "' needs training: call Train with a sample first");
@@ -550,10 +552,7 @@ std::optional<std::vector<float>> FaceIndex::StoredVector(int64_t id) const {
 }
 
 void FaceIndex::Save(const fs::path& path, int64_t generation) const {
-  if (mapped_) {
-    throw Error(ErrorCode::kIndex,
-                "index '" + factory_ + "' was loaded memory-mapped and is read-only: cannot save");
-  }
+  RefuseIfMapped(mapped_, factory_, "cannot save");
   WriteFileAtomically(path, [&](std::FILE* file) {
     Faiss("cannot write index " + path.string(), [&] { faiss::write_index(index_.get(), file); });
   });

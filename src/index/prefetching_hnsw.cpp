@@ -158,16 +158,20 @@ void PrefetchingHnswFlat::search(idx_t n, const float* x, idx_t k, float* distan
     return;
   }
   const auto* codes = dynamic_cast<const faiss::IndexFlatCodes*>(storage);
-#pragma omp parallel for if (n > 1)
-  for (idx_t q = 0; q < n; ++q) {
-    float* found_distances = distances + q * k;
-    idx_t* found_labels = labels + q * k;
-    std::unique_ptr<faiss::DistanceComputer> dis(storage->get_distance_computer());
-    dis->set_query(x + q * d);
-    faiss::maxheap_heapify(k, found_distances, found_labels);
-    GraphWalk(hnsw, codes, *dis, ThreadVisitedTable(ntotal))
-        .Search(k, found_distances, found_labels);
-    faiss::maxheap_reorder(k, found_distances, found_labels);
+#pragma omp parallel if (n > 1)
+  {
+    // One distance computer and one visited table per thread, for all its queries.
+    const std::unique_ptr<faiss::DistanceComputer> dis(storage->get_distance_computer());
+    faiss::VisitedTable& visited = ThreadVisitedTable(ntotal);
+#pragma omp for
+    for (idx_t q = 0; q < n; ++q) {
+      float* found_distances = distances + q * k;
+      idx_t* found_labels = labels + q * k;
+      dis->set_query(x + q * d);
+      faiss::maxheap_heapify(k, found_distances, found_labels);
+      GraphWalk(hnsw, codes, *dis, visited).Search(k, found_distances, found_labels);
+      faiss::maxheap_reorder(k, found_distances, found_labels);
+    }
   }
 }
 

@@ -98,9 +98,9 @@ void Gallery::LoadOrRebuildIndex(const GalleryOptions& options) {
 
 void Gallery::RebuildIndex(const std::string& factory) {
   auto index = std::make_unique<FaceIndex>(model_.dim, factory, index_path().string() + ".f16");
+  const int64_t faces = catalog_->CountFaces(model_.model_id);
   if (index->needs_training()) {
     // Every stride-th face, so the sample spans the whole gallery rather than its oldest part.
-    const int64_t faces = catalog_->CountFaces(model_.model_id);
     const int64_t stride = std::max<int64_t>(1, faces / index->training_sample_size());
     std::vector<float> sample;
     int64_t seen = 0;
@@ -117,8 +117,7 @@ void Gallery::RebuildIndex(const std::string& factory) {
   }
   // One allocation instead of doublings; 1/64 spare for faces another process commits before
   // the pass below reads them (one more face than reserved would double the arrays).
-  const int64_t expected = catalog_->CountFaces(model_.model_id);
-  index->Reserve(expected + expected / 64);
+  index->Reserve(faces + faces / 64);
   std::vector<int64_t> ids;
   std::vector<float> vectors;
   auto flush = [&] {
