@@ -21,6 +21,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "index/bounded_scan_flat.h"
 #include "index/faiss_capacity.h"
 #include "index/prefetching_hnsw.h"
 #include "index/vectorized_flat.h"
@@ -216,14 +217,16 @@ bool AddToHnswQuantizedIvf(faiss::Index* index, idx_t n, const float* x, const i
 }
 
 // Gives every index that searches here, `slot` or one inside it (an IDMap2's index, an HNSW
-// graph's storage, an IVF's coarse quantizer), this project's faster search: flat L2 indexes
-// the vectorized distance kernel (Debian's FAISS measures with a scalar loop:
-// index/vectorized_flat.h), HNSW graphs the prefetching search (index/prefetching_hnsw.h).
+// graph's storage, an IVF's coarse quantizer), this project's faster search: a flat gallery the
+// bounded scan, other flat L2 indexes the vectorized distance kernel (Debian's FAISS measures
+// with a scalar loop: index/vectorized_flat.h), HNSW graphs the prefetching search
+// (index/prefetching_hnsw.h).
 void SpeedUpSearch(faiss::Index*& slot, bool owned) {
   if (VectorizeFlat(slot, owned)) return;
   PrefetchHnswSearch(slot, owned);
   if (auto* map = dynamic_cast<faiss::IndexIDMap2*>(slot)) {
-    SpeedUpSearch(map->index, map->own_fields);
+    // A gallery searched face by face: the bounded scan (index/bounded_scan_flat.h).
+    if (!BoundFlatScan(map->index, map->own_fields)) SpeedUpSearch(map->index, map->own_fields);
   } else if (auto* graph = dynamic_cast<faiss::IndexHNSW*>(slot)) {
     SpeedUpSearch(graph->storage, graph->own_fields);
   } else if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(slot)) {

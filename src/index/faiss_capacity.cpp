@@ -6,6 +6,8 @@
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
 
+#include "index/bounded_scan_flat.h"
+
 namespace facetrace {
 namespace {
 
@@ -35,6 +37,8 @@ void ReserveCapacity(faiss::Index* index, int64_t faces) {
     const double links = ExpectedLinksPerFace(hnsw);
     hnsw.neighbors.reserve(static_cast<size_t>(std::ceil(links * (1.01 * n + 64))));
     ReserveCapacity(graph->storage, faces);
+  } else if (auto* bounded = dynamic_cast<BoundedScanFlatL2*>(index)) {
+    bounded->Reserve(n);  // its sketches too
   } else if (auto* flat = dynamic_cast<faiss::IndexFlatCodes*>(index)) {
     flat->codes.reserve(n * flat->code_size);
   }

@@ -2,14 +2,14 @@
 
 #include <immintrin.h>
 
-#include <omp.h>
-
 #include <algorithm>
 #include <memory>
 #include <vector>
 
 #include <faiss/utils/Heap.h>
 #include <faiss/utils/distances.h>
+
+#include "index/parallel_nearest.h"
 
 namespace facetrace {
 
@@ -27,6 +27,11 @@ float PortableSquaredL2(const float* a, const float* b, size_t d) {
   for (; i < d; ++i) sum += (a[i] - b[i]) * (a[i] - b[i]);
   for (float p : partial) sum += p;
   return sum;
+}
+
+bool CpuHasAvx2Fma() {
+  __builtin_cpu_init();  // static initializers may run before libgcc's own
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
 namespace {
@@ -58,13 +63,8 @@ __attribute__((target("avx2,fma"))) float Avx2SquaredL2(const float* a, const fl
   return sum;
 }
 
-bool HasAvx2Fma() {
-  __builtin_cpu_init();  // static initializers may run before libgcc's own
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
 // Chosen once, before main: the CPU does not change under a running process.
-const Kernel kKernel = HasAvx2Fma() ? Avx2SquaredL2 : PortableSquaredL2;
+const Kernel kKernel = CpuHasAvx2Fma() ? Avx2SquaredL2 : PortableSquaredL2;
 
 // What an HNSW graph measures through: the query against a stored vector, or two stored ones.
 class VectorizedL2Distances final : public faiss::FlatCodesDistanceComputer {
@@ -87,37 +87,12 @@ class VectorizedL2Distances final : public faiss::FlatCodesDistanceComputer {
   const float* query_ = nullptr;
 };
 
-// A scan shorter than this stays on one thread: starting a team costs more than it saves.
-constexpr size_t kParallelScan = 1 << 16;
-
 // The k nearest of vectors[0..n) to `query`, into a max-heap (distances, labels) of size k.
 void ScanNearest(const float* query, const float* vectors, size_t n, size_t d, size_t k,
                  float* distances, int64_t* labels) {
-  const int threads = n < kParallelScan ? 1 : omp_get_max_threads();
-  // One heap per thread, all empty to start with (a team may have fewer threads than asked).
-  std::vector<float> thread_distances(k * static_cast<size_t>(threads));
-  std::vector<int64_t> thread_labels(k * static_cast<size_t>(threads));
-  faiss::maxheap_heapify(thread_labels.size(), thread_distances.data(), thread_labels.data());
-#pragma omp parallel num_threads(threads)
-  {
-    const auto t = static_cast<size_t>(omp_get_thread_num());
-    float* heap_distances = thread_distances.data() + t * k;
-    int64_t* heap_labels = thread_labels.data() + t * k;
-#pragma omp for schedule(static)
-    for (size_t i = 0; i < n; ++i) {
-      const float distance = kKernel(query, vectors + i * d, d);
-      if (distance < heap_distances[0]) {
-        faiss::maxheap_replace_top(k, heap_distances, heap_labels, distance,
-                                   static_cast<int64_t>(i));
-      }
-    }
-  }
-  faiss::maxheap_heapify(k, distances, labels);
-  for (size_t i = 0; i < thread_labels.size(); ++i) {
-    if (thread_labels[i] >= 0 && thread_distances[i] < distances[0]) {
-      faiss::maxheap_replace_top(k, distances, labels, thread_distances[i], thread_labels[i]);
-    }
-  }
+  ParallelNearest(
+      n, k, ScanThreads(n), [&](size_t i) { return kKernel(query, vectors + i * d, d); },
+      [](size_t i) { return static_cast<int64_t>(i); }, distances, labels);
 }
 
 }  // namespace

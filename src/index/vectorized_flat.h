@@ -25,6 +25,9 @@ namespace facetrace {
 // FAISS's loop, so the two differ in the last bits.
 float SquaredL2(const float* a, const float* b, size_t d);
 
+// Whether this CPU runs AVX2 and FMA instructions, which the fast kernels here need.
+bool CpuHasAvx2Fma();
+
 // Which kernel SquaredL2 runs: "avx2+fma" or "portable".
 const char* SquaredL2Kernel();
 // The kernel for CPUs without AVX2 and FMA, public so that tests cover it on CPUs with them.
