@@ -367,15 +367,9 @@ void BoundedScanFlatL2::BoundedSearch(const float* query, size_t k, float* dista
 
 bool BoundFlatScan(faiss::Index*& slot, bool owned) {
   if (dynamic_cast<BoundedScanFlatL2*>(slot) != nullptr) return true;
-  auto* flat = dynamic_cast<faiss::IndexFlat*>(slot);
-  if (flat == nullptr || flat->metric_type != faiss::METRIC_L2 || !owned) return false;
-  auto bounded = std::make_unique<BoundedScanFlatL2>(flat->d);
-  bounded->codes.swap(flat->codes);
-  bounded->ntotal = flat->ntotal;
-  bounded->verbose = flat->verbose;
+  BoundedScanFlatL2* bounded = TakeOverFlatL2<BoundedScanFlatL2>(slot, owned);
+  if (bounded == nullptr) return false;
   bounded->Resketch();
-  delete flat;
-  slot = bounded.release();
   return true;
 }
 

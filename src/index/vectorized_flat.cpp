@@ -125,16 +125,7 @@ faiss::FlatCodesDistanceComputer* VectorizedFlatL2::get_FlatCodesDistanceCompute
 
 bool VectorizeFlat(faiss::Index*& slot, bool owned) {
   if (dynamic_cast<VectorizedFlatL2*>(slot) != nullptr) return true;
-  // FAISS's factory and graphs make an IndexFlat with the L2 metric; its reader, IndexFlatL2.
-  auto* flat = dynamic_cast<faiss::IndexFlat*>(slot);
-  if (flat == nullptr || flat->metric_type != faiss::METRIC_L2 || !owned) return false;
-  auto vectorized = std::make_unique<VectorizedFlatL2>(flat->d);
-  vectorized->codes.swap(flat->codes);
-  vectorized->ntotal = flat->ntotal;
-  vectorized->verbose = flat->verbose;
-  delete flat;
-  slot = vectorized.release();
-  return true;
+  return TakeOverFlatL2<VectorizedFlatL2>(slot, owned) != nullptr;
 }
 
 }  // namespace facetrace

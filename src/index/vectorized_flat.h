@@ -43,6 +43,24 @@ struct VectorizedFlatL2 : faiss::IndexFlatL2 {
   faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override;
 };
 
+// Replaces the flat L2 index `slot` points at, when its owner deletes it (`owned`), with a new
+// `Flat` (a VectorizedFlatL2 or a subclass) holding its vectors, moved, not copied. Returns the
+// new index, or nullptr (slot unchanged) for anything else: another metric, compressed codes, a
+// borrowed index.
+template <typename Flat>
+Flat* TakeOverFlatL2(faiss::Index*& slot, bool owned) {
+  // FAISS's factory and graphs make an IndexFlat with the L2 metric; its reader, IndexFlatL2.
+  auto* flat = dynamic_cast<faiss::IndexFlat*>(slot);
+  if (flat == nullptr || flat->metric_type != faiss::METRIC_L2 || !owned) return nullptr;
+  auto taken = std::make_unique<Flat>(flat->d);
+  taken->codes.swap(flat->codes);
+  taken->ntotal = flat->ntotal;
+  taken->verbose = flat->verbose;
+  delete flat;
+  slot = taken.get();
+  return taken.release();
+}
+
 // Makes the index `slot` points at a VectorizedFlatL2, moving its vectors (no copy), when it is
 // a flat L2 index that its owner deletes (`owned`): an HNSW graph's storage, an IndexIDMap's
 // index. Any other index (inner product, compressed, borrowed) is left as it is. Returns
