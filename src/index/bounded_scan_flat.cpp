@@ -26,9 +26,20 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 // that. Covers both the sketch distance and the kernel's exact one.
 constexpr float kRoundingSlack = 1e-4f;
 
-// A face is sketched only when the bounded scan can win: asking for more than this share of
-// the gallery, most of it would be measured exactly anyway.
+// The bounded scan runs only when it can win: asking for more than this share of the gallery,
+// most of it would be measured exactly anyway.
 constexpr size_t kMostOfTheGallery = 16;
+
+// The magnitudes (largest component) bounds are computed for. Inside them no float of a sketch
+// distance underflows or overflows for any d up to 2048 (the product of a probe's and a face's
+// scales stays a normal float; squared lengths stay finite); outside, a face is always measured
+// and a probe is scanned in full. Face embeddings' components are near 0.1.
+constexpr double kSmallestSketched = 1e-15;
+constexpr double kLargestSketched = 1e15;
+
+bool Sketchable(double max_abs) {
+  return max_abs == 0 || (max_abs >= kSmallestSketched && max_abs <= kLargestSketched);
+}
 
 }  // namespace
 
@@ -113,13 +124,15 @@ float RoundedUp(double length) {
   return std::nextafter(static_cast<float>(length * (1 + 1e-6)), kInf);
 }
 
-// Nullopt when p has a non-finite component: no bound holds.
+// Nullopt when p has a non-finite component or a magnitude outside the sketched range: the
+// bounds would not hold.
 std::optional<ProbeSketch> SketchProbe(const float* p, size_t d) {
   double max_abs = 0;
   for (size_t i = 0; i < d; ++i) {
     if (!std::isfinite(p[i])) return std::nullopt;
     max_abs = std::max(max_abs, std::abs(double(p[i])));
   }
+  if (!Sketchable(max_abs)) return std::nullopt;
   const double largest_code =
       std::min(16383.0, std::floor(double(std::numeric_limits<int32_t>::max()) / (127.0 * d)));
   ProbeSketch sketch;
@@ -154,6 +167,7 @@ class SmallestBounds {
   explicit SmallestBounds(size_t k) : k_(k) { bounds_.reserve(k); }
   float top() const { return bounds_.size() < k_ ? kInf : bounds_.front(); }
   void Offer(float bound) {
+    if (std::isnan(bound)) bound = kInf;  // cannot happen inside the sketched range; never trust it
     if (bounds_.size() < k_) {
       bounds_.push_back(bound);
       std::push_heap(bounds_.begin(), bounds_.end());
@@ -184,23 +198,23 @@ FaceSketch SketchFace(const float* x, size_t d, int8_t* codes) {
     max_abs = std::max(max_abs, std::abs(double(x[i])));
   }
   std::fill(codes, codes + d, int8_t{0});
-  if (!finite) return {0, 0, kInf};  // no bound: always measured
+  if (!finite || !Sketchable(max_abs)) return {0, 0, kInf};  // no bound: always measured
   const auto scale = static_cast<float>(max_abs / 127);
   double norm2 = 0, error2 = 0;
-  for (size_t i = 0; i < d && scale > 0; ++i) {
+  for (size_t i = 0; i < d && max_abs > 0; ++i) {
     const double code = std::clamp(std::nearbyint(x[i] / double(scale)), -127.0, 127.0);
     codes[i] = static_cast<int8_t>(code);
     const double sketched = double(scale) * code;  // exact: a float times a small integer
     norm2 += sketched * sketched;
     error2 += (x[i] - sketched) * (x[i] - sketched);
   }
-  if (scale == 0) error2 = max_abs * max_abs * double(d);  // subnormal faces: no sketch at all
   return {scale, static_cast<float>(norm2), RoundedUp(std::sqrt(error2))};
 }
 
 void BoundedScanFlatL2::AppendSketches(size_t from) {
   const auto dim = static_cast<size_t>(d);
   const auto total = static_cast<size_t>(ntotal);
+  sketched_ = std::min(sketched_, from);  // until every array has room and every face its sketch
   sketch_codes_.resize(total * dim);
   scale_.resize(total);
   sketch_norm2_.resize(total);
@@ -213,9 +227,11 @@ void BoundedScanFlatL2::AppendSketches(size_t from) {
     sketch_norm2_[i] = sketch.norm2;
     error_[i] = sketch.error;
   }
+  sketched_ = total;
 }
 
 void BoundedScanFlatL2::Resketch() {
+  sketched_ = 0;
   sketch_codes_.clear();
   scale_.clear();
   sketch_norm2_.clear();
@@ -226,7 +242,7 @@ void BoundedScanFlatL2::Resketch() {
 void BoundedScanFlatL2::add(idx_t n, const float* x) {
   const auto before = static_cast<size_t>(ntotal);
   VectorizedFlatL2::add(n, x);
-  if (before == scale_.size()) {
+  if (before == sketched_) {
     AppendSketches(before);
   } else {
     Resketch();
@@ -242,8 +258,10 @@ size_t BoundedScanFlatL2::remove_ids(const faiss::IDSelector& sel) {
   // FAISS compacts the vectors, keeping the order of those not selected; compact the sketches
   // the same way (the selector is asked about the same positions).
   const auto dim = static_cast<size_t>(d);
+  const size_t before = sketched_;
+  sketched_ = 0;  // until the compaction is done
   size_t kept = 0;
-  for (size_t i = 0; i < scale_.size(); ++i) {
+  for (size_t i = 0; i < before; ++i) {
     if (sel.is_member(static_cast<idx_t>(i))) continue;
     if (kept != i) {
       std::copy_n(sketch_codes_.data() + i * dim, dim, sketch_codes_.data() + kept * dim);
@@ -257,6 +275,7 @@ size_t BoundedScanFlatL2::remove_ids(const faiss::IDSelector& sel) {
   scale_.resize(kept);
   sketch_norm2_.resize(kept);
   error_.resize(kept);
+  sketched_ = kept;
   const size_t removed = VectorizedFlatL2::remove_ids(sel);
   if (!Sketched()) Resketch();  // FAISS kept another count: trust its vectors
   return removed;
@@ -352,7 +371,7 @@ void BoundedScanFlatL2::BoundedSearch(const float* query, size_t k, float* dista
   std::vector<size_t> measure;
   for (const auto& candidates : thread_candidates) {
     for (const Candidate& c : candidates) {
-      if (c.lower <= cutoff) measure.push_back(c.face);
+      if (!(c.lower > cutoff)) measure.push_back(c.face);  // a NaN bound rules nothing out
     }
   }
   // Pass 2: the survivors measured exactly, by the kernel the full scan uses.

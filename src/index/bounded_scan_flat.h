@@ -15,7 +15,8 @@
 // The answer is the full scan's, not an approximation: the same faces at the same distances,
 // measured by the same kernel (SquaredL2). The bounds allow for the rounding of float
 // arithmetic with a wide margin, and a face whose sketch cannot bound it (a non-finite
-// component) is always measured.
+// component, or a largest component outside [1e-15, 1e15], where floats of the bounds would
+// underflow or overflow) is always measured; such a probe is scanned in full.
 //
 // Memory: d + 12 bytes a face on top of FAISS's 4·d (140 B beside 512 B at 128-D), held in
 // memory only: files stay FAISS's plain IndexFlatL2, and the sketches are computed again when
@@ -56,7 +57,7 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
 
   // Whether every face has its sketch; when not (codes changed behind this class's back),
   // searches fall back to the full scan.
-  bool Sketched() const { return scale_.size() == static_cast<size_t>(ntotal); }
+  bool Sketched() const { return sketched_ == static_cast<size_t>(ntotal); }
 
   // How many faces bounded scans have measured from their float vectors, all probes together:
   // what the bounds could not rule out.
@@ -75,6 +76,9 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
   std::vector<float> scale_;          // s
   std::vector<float> sketch_norm2_;   // ||s·c||²
   std::vector<float> error_;          // ||x − s·c||, rounded up; +inf where x is not finite
+  // Faces [0, sketched_) have sketches; set once the arrays are complete, so that a failed
+  // allocation halfway leaves searches on the full scan rather than on a short array.
+  size_t sketched_ = 0;
   mutable std::atomic<uint64_t> faces_measured_{0};
 };
 

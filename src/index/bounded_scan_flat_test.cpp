@@ -9,6 +9,7 @@
 #include <faiss/IndexFlat.h>
 #include <faiss/impl/IDSelector.h>
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include "support/test_support.h"
 
@@ -128,7 +129,8 @@ TEST(BoundedScanFlatTest, ASketchBoundsWhatItMisses) {
   outlier[3] = 500;  // one huge component: the rest round to nothing
   faces.push_back(outlier);
   faces.push_back(std::vector<float>(d, 0.0f));
-  faces.push_back(std::vector<float>(d, 1e-44f));  // subnormal: scale rounds to zero
+  faces.push_back(std::vector<float>(d, 2e-15f));  // the smallest magnitudes sketched
+  faces.push_back(std::vector<float>(d, 9e14f));   // and the largest
   for (const auto& x : faces) {
     std::vector<int8_t> c(d, 99);
     const FaceSketch s = SketchFace(x.data(), d, c.data());
@@ -144,18 +146,24 @@ TEST(BoundedScanFlatTest, ASketchBoundsWhatItMisses) {
     EXPECT_NEAR(s.norm2, norm2, 1e-6 * (1 + norm2));
     EXPECT_LE(s.error, 0.5 * max_abs / 127 * std::sqrt(double(d)) * 1.001 + 1e-30);
   }
-  std::vector<float> broken = faces[1];
-  broken[5] = kNaN;
+  // No sketch, so no bound: always measured. Non-finite components, and magnitudes where the
+  // bounds' floats would underflow or overflow.
   std::vector<int8_t> c(d);
-  EXPECT_EQ(SketchFace(broken.data(), d, c.data()).error, kInf);
-  broken[5] = kInf;
-  EXPECT_EQ(SketchFace(broken.data(), d, c.data()).error, kInf);
+  for (float bad : {kNaN, kInf, 1e-20f, 1e-44f, 1e19f}) {
+    std::vector<float> broken = faces[1];
+    if (std::abs(bad) < 1) std::fill(broken.begin(), broken.end(), 0.0f);
+    broken[5] = bad;
+    EXPECT_EQ(SketchFace(broken.data(), d, c.data()).error, kInf) << bad;
+  }
 }
 
 // Galleries below and above the size that splits the scan between threads; a lone probe, a
 // few, and a batch FAISS hands to BLAS; k from 1 to a sixteenth of the gallery and beyond.
 TEST(BoundedScanFlatTest, FindsExactlyWhatTheFullScanFinds) {
   constexpr size_t d = 128;
+  // Three threads split the big gallery unevenly, whatever the machine's core count.
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(3);
   for (size_t faces : {40, 3000, 70000}) {
     Pair pair(d);
     pair.Add(ClusteredFaces(faces, d, 2, 2));
@@ -172,6 +180,7 @@ TEST(BoundedScanFlatTest, FindsExactlyWhatTheFullScanFinds) {
       }
     }
   }
+  omp_set_num_threads(threads);
 }
 
 // The point of it: a face is measured from its float vector only when its bounds leave it in
@@ -262,6 +271,42 @@ TEST(BoundedScanFlatTest, NonFiniteFacesAndProbesBehaveAsInTheFullScan) {
   pair.ExpectSame(probe, 10);
 }
 
+// Dimensions the kernels split differently (below, between and past sixteen-wide steps), up to
+// 2048, where the probe's grid is coarser (its codes must keep d·127·|q| in 32 bits).
+TEST(BoundedScanFlatTest, FindsWhatTheFullScanFindsAtEveryDimension) {
+  for (size_t d : {8, 40, 131, 2048}) {
+    SCOPED_TRACE("d " + std::to_string(d));
+    Pair pair(d);
+    pair.Add(ClusteredFaces(2000, d, 16, 16));
+    pair.ExpectSame(ClusteredFaces(5, d, 16, 65), 10);
+  }
+}
+
+// Faces and probes so small or so large that a sketch distance's floats would underflow (the
+// product of two scales) or overflow (squared lengths): outside the sketched range, faces are
+// always measured and probes scanned in full, with the full scan's answer.
+TEST(BoundedScanFlatTest, ExtremeMagnitudesGetTheFullScansAnswer) {
+  constexpr size_t d = 128;
+  // Components of 1e-20 (lengths near 1e-19), and of 1.3e18 (lengths near 1.5e19, whose
+  // squares overflow a float while the distances between them do not).
+  for (float component : {1e-20f, 1.3e18f}) {
+    SCOPED_TRACE("component " + std::to_string(component));
+    const auto scaled = [&](unsigned seed, float factor) {
+      auto v = testing::NormalFloats(d, seed);
+      for (float& x : v) x *= component * factor;
+      return v;
+    };
+    const auto probe = scaled(19, 1);
+    Pair pair(d);
+    pair.Add(ClusteredFaces(2000, d, 18, 18));  // ordinary faces too
+    pair.Add(probe);                            // the probe's own face
+    pair.Add(scaled(19, 4.0f / 3));             // the same direction, a third longer
+    for (unsigned seed = 20; seed < 35; ++seed) pair.Add(scaled(seed, 0.5f));  // others, shorter
+    for (idx_t k : {1, 10}) pair.ExpectSame(probe, k);
+    pair.ExpectSame(scaled(19, 0.75f), 1);
+  }
+}
+
 // Adds in several steps, removals by batch and by range, and a reset keep the sketches in step
 // with FAISS's vectors.
 TEST(BoundedScanFlatTest, AddsRemovalsAndResetsKeepTheSketchesInStep) {
@@ -295,7 +340,8 @@ TEST(BoundedScanFlatTest, AddsRemovalsAndResetsKeepTheSketchesInStep) {
 }
 
 // Vectors added behind the class's back (FAISS's own add, not the override) leave faces
-// without sketches: searches then scan everything, still exactly, until Resketch.
+// without sketches: searches then scan everything, still exactly, until Resketch or the next
+// add or removal.
 TEST(BoundedScanFlatTest, FacesWithoutSketchesAreScannedInFull) {
   constexpr size_t d = 32;
   Pair pair(d);
@@ -312,6 +358,19 @@ TEST(BoundedScanFlatTest, FacesWithoutSketchesAreScannedInFull) {
   EXPECT_TRUE(pair.bounded.Sketched());
   pair.ExpectSame(queries, 10);
   EXPECT_GT(pair.bounded.FacesMeasured(), before);
+
+  // The next add or removal sketches every face again.
+  pair.bounded.IndexFlatCodes::add(500, more.data());
+  pair.full.add(500, more.data());
+  pair.Add(ClusteredFaces(100, d, 14, 14));
+  EXPECT_TRUE(pair.bounded.Sketched());
+  pair.ExpectSame(queries, 10);
+  pair.bounded.IndexFlatCodes::add(500, more.data());
+  pair.full.add(500, more.data());
+  const faiss::IDSelectorRange first(0, 50);
+  EXPECT_EQ(pair.bounded.remove_ids(first), pair.full.remove_ids(first));
+  EXPECT_TRUE(pair.bounded.Sketched());
+  pair.ExpectSame(queries, 10);
 }
 
 TEST(BoundedScanFlatTest, ReserveAllocatesOnceAndChangesNothingElse) {
