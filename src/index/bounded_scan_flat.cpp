@@ -30,6 +30,8 @@ constexpr float kRoundingSlack = 1e-4f;
 // most of it would be measured exactly anyway.
 constexpr size_t kMostOfTheGallery = 16;
 
+std::atomic<uint64_t> probes_answered{0};
+
 // The magnitudes (largest component) bounds are computed for. Inside them no float of a sketch
 // distance underflows or overflows for any d up to 2048 (the product of a probe's and a face's
 // scales stays a normal float; squared lengths stay finite); outside, a face is always measured
@@ -295,6 +297,10 @@ void BoundedScanFlatL2::Reserve(size_t faces) {
   error_.reserve(faces);
 }
 
+uint64_t BoundedScanFlatL2::ProbesAnswered() {
+  return probes_answered.load(std::memory_order_relaxed);
+}
+
 const char* BoundedScanFlatL2::SketchKernel() {
   return kDotCodes == Avx2DotCodes ? "avx2+fma" : "portable";
 }
@@ -376,6 +382,7 @@ void BoundedScanFlatL2::BoundedSearch(const float* query, size_t k, float* dista
   }
   // Pass 2: the survivors measured exactly, by the kernel the full scan uses.
   faces_measured_.fetch_add(measure.size(), std::memory_order_relaxed);
+  probes_answered.fetch_add(1, std::memory_order_relaxed);
   const float* vectors = get_xb();
   ParallelNearest(
       measure.size(), k, ScanThreads(measure.size()),

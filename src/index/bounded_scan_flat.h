@@ -63,6 +63,10 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
   // what the bounds could not rule out.
   uint64_t FacesMeasured() const { return faces_measured_.load(std::memory_order_relaxed); }
 
+  // How many probes bounded scans have answered in this process, every index together: lets a
+  // caller that holds the index only behind another interface (FaceIndex) see that it runs.
+  static uint64_t ProbesAnswered();
+
   // Which kernel the sketch scan runs: "avx2+fma" or "portable".
   static const char* SketchKernel();
 

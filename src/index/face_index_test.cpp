@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "index/bounded_scan_flat.h"
 #include "support/test_support.h"
 
 namespace facetrace {
@@ -449,6 +450,36 @@ TEST(FaceIndexTest, SaveAndLoadKeepVectorsIdsAndGeneration) {
   ASSERT_TRUE(reloaded);
   EXPECT_EQ(reloaded->generation, 43);
   EXPECT_EQ(reloaded->index.size(), 40);
+}
+
+// A Flat gallery answers lone probes by the bounded scan (index/bounded_scan_flat.h), when it
+// is made and when it is loaded; other kinds never do.
+TEST(FaceIndexTest, FlatGalleriesAnswerLoneProbesByTheBoundedScan) {
+  ScratchDir dir;
+  const auto path = dir / "g.faiss";
+  const auto vectors = RandomVectors(500, 30);
+  const auto ids = Ids(500);
+  const auto probe = RandomVectors(1, 31);
+  const auto answered = [] { return BoundedScanFlatL2::ProbesAnswered(); };
+  {
+    FaceIndex index(kDim);
+    index.Add(ids, vectors);
+    const uint64_t before = answered();
+    ExpectSameNeighbours(index.Search(probe, 8)[0], BruteForce(probe, vectors, ids, 8));
+    EXPECT_EQ(answered(), before + 1);
+    index.Save(path, 1);
+  }
+  auto loaded = FaceIndex::Load(path);
+  ASSERT_TRUE(loaded);
+  uint64_t before = answered();
+  ExpectSameNeighbours(loaded->index.Search(probe, 8)[0], BruteForce(probe, vectors, ids, 8));
+  EXPECT_EQ(answered(), before + 1);
+
+  FaceIndex graph(kDim, "HNSW32");
+  graph.Add(ids, vectors);
+  before = answered();
+  graph.Search(probe, 8);
+  EXPECT_EQ(answered(), before);
 }
 
 TEST(FaceIndexTest, MissingFilesAreNotAnError) {
