@@ -6,10 +6,8 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
-#include <memory>
 #include <optional>
 
-#include <faiss/impl/FaissAssert.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/utils/Heap.h>
 #include <faiss/utils/distances.h>
@@ -30,7 +28,9 @@ constexpr float kRoundingSlack = 1e-4f;
 // most of it would be measured exactly anyway.
 constexpr size_t kMostOfTheGallery = 16;
 
+// What bounded scans have done in this process, every index together.
 std::atomic<uint64_t> probes_answered{0};
+std::atomic<uint64_t> faces_measured{0};
 
 // The magnitudes (largest component) bounds are computed for. Inside them no float of a sketch
 // distance underflows or overflows for any d up to 2048 (the product of a probe's and a face's
@@ -43,9 +43,12 @@ bool Sketchable(double max_abs) {
   return max_abs == 0 || (max_abs >= kSmallestSketched && max_abs <= kLargestSketched);
 }
 
-}  // namespace
-
-namespace {
+// <q, c> over the dimensions [from, d).
+int32_t TailDot(const int16_t* q, const int8_t* c, size_t from, size_t d) {
+  int32_t sum = 0;
+  for (size_t i = from; i < d; ++i) sum += int32_t{q[i]} * c[i];
+  return sum;
+}
 
 int32_t PortableDot(const int16_t* q, const int8_t* c, size_t d) {
   int32_t partial[8] = {};
@@ -53,16 +56,8 @@ int32_t PortableDot(const int16_t* q, const int8_t* c, size_t d) {
   for (; i + 8 <= d; i += 8) {
     for (size_t lane = 0; lane < 8; ++lane) partial[lane] += int32_t{q[i + lane]} * c[i + lane];
   }
-  int32_t sum = 0;
-  for (; i < d; ++i) sum += int32_t{q[i]} * c[i];
+  int32_t sum = TailDot(q, c, i, d);
   for (int32_t p : partial) sum += p;
-  return sum;
-}
-
-// <q, c> over the dimensions [from, d) that a sixteen-wide loop leaves.
-int32_t TailDot(const int16_t* q, const int8_t* c, size_t from, size_t d) {
-  int32_t sum = 0;
-  for (size_t i = from; i < d; ++i) sum += int32_t{q[i]} * c[i];
   return sum;
 }
 
@@ -93,7 +88,7 @@ __attribute__((target("avx2"))) void Avx2DotCodes(const int16_t* q, const int8_t
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dots + f), four);
     for (size_t j = f; j < f + 4 && whole < d; ++j) dots[j] += TailDot(q, codes + j * d, whole, d);
   }
-  for (; f < faces; ++f) dots[f] = PortableDot(q, codes + f * d, d);
+  PortableDotCodes(q, codes + f * d, d, faces - f, dots + f);  // the last one to three faces
 }
 
 }  // namespace
@@ -112,48 +107,48 @@ const DotKernel kDotCodes = CpuHasAvx2Fma() ? Avx2DotCodes : PortableDotCodes;
 // enough that their dots stay in registers' reach (a 256-byte stack array).
 constexpr size_t kDotBlock = 64;
 
-// The probe on a 16-bit grid, p ≈ scale·q, with the length of what the grid misses. The grid
-// is as fine as a 32-bit sum of d products with 8-bit codes allows.
-struct ProbeSketch {
-  std::vector<int16_t> codes;
-  float scale = 0;
-  float norm2 = 0;  // ||scale·q||²
-  float error = 0;  // ||p − scale·q||, rounded up
-};
-
 // Rounds a computed length up, so the bound the scan relies on holds for the float it reads.
 float RoundedUp(double length) {
   return std::nextafter(static_cast<float>(length * (1 + 1e-6)), kInf);
 }
 
-// Nullopt when p has a non-finite component or a magnitude outside the sketched range: the
-// bounds would not hold.
-std::optional<ProbeSketch> SketchProbe(const float* p, size_t d) {
+// Puts x on the grid of codes -largest..largest times its own scale (largest |x_i| / largest),
+// x ≈ scale·code, writing the d codes (all zero on failure). Nullopt when x has a non-finite
+// component or a magnitude outside the sketched range: no bound would hold.
+template <typename Code>
+std::optional<FaceSketch> OnGrid(const float* x, size_t d, double largest, Code* codes) {
+  std::fill(codes, codes + d, Code{0});
   double max_abs = 0;
   for (size_t i = 0; i < d; ++i) {
-    if (!std::isfinite(p[i])) return std::nullopt;
-    max_abs = std::max(max_abs, std::abs(double(p[i])));
+    if (!std::isfinite(x[i])) return std::nullopt;
+    max_abs = std::max(max_abs, std::abs(double(x[i])));
   }
   if (!Sketchable(max_abs)) return std::nullopt;
-  const double largest_code =
-      std::min(16383.0, std::floor(double(std::numeric_limits<int32_t>::max()) / (127.0 * d)));
-  ProbeSketch sketch;
-  sketch.codes.assign(d, 0);
-  sketch.scale = static_cast<float>(max_abs / largest_code);
+  const auto scale = static_cast<float>(max_abs / largest);
   double norm2 = 0, error2 = 0;
-  for (size_t i = 0; i < d; ++i) {
-    double sketched = 0;
-    if (sketch.scale > 0) {
-      const double code =
-          std::clamp(std::nearbyint(p[i] / double(sketch.scale)), -largest_code, largest_code);
-      sketch.codes[i] = static_cast<int16_t>(code);
-      sketched = double(sketch.scale) * code;
-    }
+  for (size_t i = 0; i < d && max_abs > 0; ++i) {
+    const double code = std::clamp(std::nearbyint(x[i] / double(scale)), -largest, largest);
+    codes[i] = static_cast<Code>(code);
+    const double sketched = double(scale) * code;  // exact: a float times a small integer
     norm2 += sketched * sketched;
-    error2 += (p[i] - sketched) * (p[i] - sketched);
+    error2 += (x[i] - sketched) * (x[i] - sketched);
   }
-  sketch.norm2 = static_cast<float>(norm2);
-  sketch.error = RoundedUp(std::sqrt(error2));
+  return FaceSketch{scale, static_cast<float>(norm2), RoundedUp(std::sqrt(error2))};
+}
+
+// The probe on a 16-bit grid, as fine as a 32-bit sum of d products with 8-bit codes allows.
+struct ProbeSketch {
+  std::vector<int16_t> codes;
+  FaceSketch grid;  // scale, ||scale·q||², ||p − scale·q|| rounded up
+};
+
+std::optional<ProbeSketch> SketchProbe(const float* p, size_t d) {
+  const double largest =
+      std::min(16383.0, std::floor(double(std::numeric_limits<int32_t>::max()) / (127.0 * d)));
+  ProbeSketch sketch{std::vector<int16_t>(d), {}};
+  const std::optional<FaceSketch> grid = OnGrid(p, d, largest, sketch.codes.data());
+  if (!grid) return std::nullopt;
+  sketch.grid = *grid;
   return sketch;
 }
 
@@ -193,24 +188,7 @@ void DotCodes(const int16_t* q, const int8_t* codes, size_t d, size_t faces, int
 }
 
 FaceSketch SketchFace(const float* x, size_t d, int8_t* codes) {
-  double max_abs = 0;
-  bool finite = true;
-  for (size_t i = 0; i < d; ++i) {
-    finite = finite && std::isfinite(x[i]);
-    max_abs = std::max(max_abs, std::abs(double(x[i])));
-  }
-  std::fill(codes, codes + d, int8_t{0});
-  if (!finite || !Sketchable(max_abs)) return {0, 0, kInf};  // no bound: always measured
-  const auto scale = static_cast<float>(max_abs / 127);
-  double norm2 = 0, error2 = 0;
-  for (size_t i = 0; i < d && max_abs > 0; ++i) {
-    const double code = std::clamp(std::nearbyint(x[i] / double(scale)), -127.0, 127.0);
-    codes[i] = static_cast<int8_t>(code);
-    const double sketched = double(scale) * code;  // exact: a float times a small integer
-    norm2 += sketched * sketched;
-    error2 += (x[i] - sketched) * (x[i] - sketched);
-  }
-  return {scale, static_cast<float>(norm2), RoundedUp(std::sqrt(error2))};
+  return OnGrid(x, d, 127.0, codes).value_or(FaceSketch{0, 0, kInf});  // no bound: always measured
 }
 
 void BoundedScanFlatL2::AppendSketches(size_t from) {
@@ -297,6 +275,10 @@ void BoundedScanFlatL2::Reserve(size_t faces) {
   error_.reserve(faces);
 }
 
+uint64_t BoundedScanFlatL2::FacesMeasured() {
+  return faces_measured.load(std::memory_order_relaxed);
+}
+
 uint64_t BoundedScanFlatL2::ProbesAnswered() {
   return probes_answered.load(std::memory_order_relaxed);
 }
@@ -334,7 +316,8 @@ void BoundedScanFlatL2::BoundedSearch(const float* query, size_t k, float* dista
   // Pass 1, over the sketches: each thread keeps the faces whose lower bound does not exceed
   // its own k-th smallest upper bound, which only ever falls and is never below the final one.
   const int16_t* probe_codes = probe->codes.data();
-  const float probe_scale = probe->scale, probe_norm2 = probe->norm2, probe_error = probe->error;
+  const float probe_scale = probe->grid.scale, probe_norm2 = probe->grid.norm2,
+              probe_error = probe->grid.error;
   const int threads = ScanThreads(total);
   std::vector<std::vector<Candidate>> thread_candidates(static_cast<size_t>(threads));
   std::vector<std::vector<float>> thread_bounds(static_cast<size_t>(threads));
@@ -381,7 +364,7 @@ void BoundedScanFlatL2::BoundedSearch(const float* query, size_t k, float* dista
     }
   }
   // Pass 2: the survivors measured exactly, by the kernel the full scan uses.
-  faces_measured_.fetch_add(measure.size(), std::memory_order_relaxed);
+  faces_measured.fetch_add(measure.size(), std::memory_order_relaxed);
   probes_answered.fetch_add(1, std::memory_order_relaxed);
   const float* vectors = get_xb();
   ParallelNearest(

@@ -23,7 +23,6 @@
 // one is loaded (FaceIndex swaps this index in).
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -59,13 +58,11 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
   // searches fall back to the full scan.
   bool Sketched() const { return sketched_ == static_cast<size_t>(ntotal); }
 
-  // How many faces bounded scans have measured from their float vectors, all probes together:
-  // what the bounds could not rule out.
-  uint64_t FacesMeasured() const { return faces_measured_.load(std::memory_order_relaxed); }
-
-  // How many probes bounded scans have answered in this process, every index together: lets a
-  // caller that holds the index only behind another interface (FaceIndex) see that it runs.
+  // What bounded scans have done in this process, every index together (a caller that holds the
+  // index only behind another interface, FaceIndex, can still see it run): probes answered, and
+  // faces measured from their float vectors, what the bounds could not rule out.
   static uint64_t ProbesAnswered();
+  static uint64_t FacesMeasured();
 
   // Which kernel the sketch scan runs: "avx2+fma" or "portable".
   static const char* SketchKernel();
@@ -83,7 +80,6 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
   // Faces [0, sketched_) have sketches; set once the arrays are complete, so that a failed
   // allocation halfway leaves searches on the full scan rather than on a short array.
   size_t sketched_ = 0;
-  mutable std::atomic<uint64_t> faces_measured_{0};
 };
 
 // dots[f] = <q, c_f> for a probe's 16-bit codes q and the 8-bit codes of `faces` faces stored
