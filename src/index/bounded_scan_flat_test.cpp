@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <faiss/IndexFlat.h>
+#include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <gtest/gtest.h>
 #include <omp.h>
@@ -305,6 +306,17 @@ TEST(BoundedScanFlatTest, ExtremeMagnitudesGetTheFullScansAnswer) {
     for (idx_t k : {1, 10}) pair.ExpectSame(probe, k);
     pair.ExpectSame(scaled(19, 0.75f), 1);
   }
+}
+
+// No neighbours asked for is FAISS's error, as it is for the full scan.
+TEST(BoundedScanFlatTest, SearchForNoNeighboursIsFaissError) {
+  constexpr size_t d = 32;
+  BoundedScanFlatL2 index(d);
+  const auto x = ClusteredFaces(100, d, 19, 19);
+  index.add(100, x.data());
+  float distance = 0;
+  idx_t label = 0;
+  EXPECT_THROW(index.search(1, x.data(), 0, &distance, &label), faiss::FaissException);
 }
 
 // Adds in several steps, removals by batch and by range, and a reset keep the sketches in step
