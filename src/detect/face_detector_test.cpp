@@ -140,6 +140,14 @@ TEST_P(EveryDetector, HandlesDegenerateShapes) {
   EXPECT_TRUE(detector->Detect(cv::Mat(3, 2000, CV_8UC3, cv::Scalar::all(90))).empty());
 }
 
+// Thin strips make thin views, and thin network inputs: see YunetDetector::InputSize.
+TEST_P(EveryDetector, FindsNothingInThinUniformStrips) {
+  auto detector = CreateFaceDetector(GetParam(), ModelPaths::Resolve());
+  for (const cv::Size strip : {cv::Size(640, 16), cv::Size(2000, 64)}) {
+    EXPECT_TRUE(detector->Detect(cv::Mat(strip, CV_8UC3, cv::Scalar::all(90))).empty()) << strip;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Detectors, EveryDetector, ::testing::Values("yunet", "hog", "mmod"));
 
 }  // namespace
