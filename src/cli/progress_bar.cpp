@@ -2,42 +2,45 @@
 
 #include <unistd.h>
 
-#include <cstdio>
+#include <algorithm>
 
 #include <fmt/format.h>
 
 namespace facetrace::cli {
 
+std::string FormatProgressLine(const std::string& label, size_t done, size_t total,
+                               double elapsed_seconds) {
+  const double rate = elapsed_seconds > 0 ? static_cast<double>(done) / elapsed_seconds : 0;
+  const double eta = rate > 0 && done < total ? static_cast<double>(total - done) / rate : 0;
+  constexpr size_t kWidth = 30;
+  const size_t filled = total == 0 ? 0 : kWidth * std::min(done, total) / total;
+  return fmt::format("{} [{}{}] {}/{} {:.1f}/s ETA {:.0f}s ", label, std::string(filled, '#'),
+                     std::string(kWidth - filled, ' '), done, total, rate, eta);
+}
+
 ProgressBar::ProgressBar(std::string label)
-    : label_(std::move(label)),
-      enabled_(isatty(STDERR_FILENO) == 1),
-      start_(std::chrono::steady_clock::now()) {}
+    : ProgressBar(std::move(label), isatty(STDERR_FILENO) == 1 ? stderr : nullptr) {}
+
+ProgressBar::ProgressBar(std::string label, std::FILE* out, Clock now)
+    : label_(std::move(label)), out_(out), now_(std::move(now)), start_(now_()) {}
 
 ProgressBar::~ProgressBar() { Clear(); }
 
 void ProgressBar::Update(size_t done, size_t total) {
-  if (!enabled_ || total == 0) return;
-  const auto now = std::chrono::steady_clock::now();
+  if (out_ == nullptr || total == 0) return;
+  const auto now = now_();
   if (drawn_ && done < total && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
-  const double eta = rate > 0 ? static_cast<double>(total - done) / rate : 0;
-  constexpr int kWidth = 30;
-  const int filled = static_cast<int>(kWidth * done / total);
-  std::fputs(
-      fmt::format("\r{} [{}{}] {}/{} {:.1f}/s ETA {:.0f}s ", label_, std::string(filled, '#'),
-                  std::string(kWidth - filled, ' '), done, total, rate, eta)
-          .c_str(),
-      stderr);
-  std::fflush(stderr);
+  std::fputs(("\r" + FormatProgressLine(label_, done, total, elapsed)).c_str(), out_);
+  std::fflush(out_);
   drawn_ = true;
 }
 
 void ProgressBar::Clear() {
   if (!drawn_) return;
-  std::fputs("\r\033[K", stderr);
-  std::fflush(stderr);
+  std::fputs("\r\033[K", out_);
+  std::fflush(out_);
   drawn_ = false;
 }
 
