@@ -21,7 +21,8 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // How far float arithmetic may move a squared distance, relative to the squared lengths it
 // comes from: 128 float roundings of up to 2^-24 each give at most about 1e-5; allow ten times
-// that. Covers both the sketch distance and the kernel's exact one.
+// that. Covers both the sketch distance and the kernel's exact one, whose 8 or 16 lanes each
+// sum d/8 or d/16 terms: enough up to kMostDims, not for d in the hundred thousands.
 constexpr float kRoundingSlack = 1e-4f;
 
 // The bounded scan runs only when it can win: asking for more than this share of the gallery,
@@ -219,8 +220,18 @@ void BoundedScanFlatL2::Resketch() {
   AppendSketches(0);
 }
 
+void BoundedScanFlatL2::ReserveSketches(size_t faces) {
+  sketch_codes_.reserve(faces * static_cast<size_t>(d));
+  scale_.reserve(faces);
+  sketch_norm2_.reserve(faces);
+  error_.reserve(faces);
+}
+
 void BoundedScanFlatL2::add(idx_t n, const float* x) {
   const auto before = static_cast<size_t>(ntotal);
+  // Room first: once FAISS has the vectors, nothing may fail, or an IndexIDMap2 above would
+  // count faces it has no ids for. Sketching within reserved arrays allocates nothing.
+  ReserveSketches(before + static_cast<size_t>(n));
   VectorizedFlatL2::add(n, x);
   if (before == sketched_) {
     AppendSketches(before);
@@ -230,6 +241,7 @@ void BoundedScanFlatL2::add(idx_t n, const float* x) {
 }
 
 size_t BoundedScanFlatL2::remove_ids(const faiss::IDSelector& sel) {
+  ReserveSketches(static_cast<size_t>(ntotal));  // as in add: sketching again allocates nothing
   if (!Sketched()) {
     const size_t removed = VectorizedFlatL2::remove_ids(sel);
     Resketch();
@@ -267,12 +279,8 @@ void BoundedScanFlatL2::reset() {
 }
 
 void BoundedScanFlatL2::Reserve(size_t faces) {
-  const auto dim = static_cast<size_t>(d);
   codes.reserve(faces * code_size);
-  sketch_codes_.reserve(faces * dim);
-  scale_.reserve(faces);
-  sketch_norm2_.reserve(faces);
-  error_.reserve(faces);
+  ReserveSketches(faces);
 }
 
 uint64_t BoundedScanFlatL2::FacesMeasured() {
@@ -291,8 +299,8 @@ void BoundedScanFlatL2::search(idx_t n, const float* x, idx_t k, float* distance
                                const faiss::SearchParameters* params) const {
   const bool few_faces_asked =
       k > 0 && static_cast<size_t>(k) * kMostOfTheGallery <= static_cast<size_t>(ntotal);
-  if (n >= faiss::distance_compute_blas_threshold || !few_faces_asked || !Sketched() ||
-      (params != nullptr && params->sel != nullptr)) {
+  if (n >= faiss::distance_compute_blas_threshold || !few_faces_asked || d > kMostDims ||
+      !Sketched() || (params != nullptr && params->sel != nullptr)) {
     VectorizedFlatL2::search(n, x, k, distances, labels, params);
     return;
   }
@@ -376,6 +384,7 @@ void BoundedScanFlatL2::BoundedSearch(const float* query, size_t k, float* dista
 
 bool BoundFlatScan(faiss::Index*& slot, bool owned) {
   if (dynamic_cast<BoundedScanFlatL2*>(slot) != nullptr) return true;
+  if (slot == nullptr || slot->d > BoundedScanFlatL2::kMostDims) return false;
   BoundedScanFlatL2* bounded = TakeOverFlatL2<BoundedScanFlatL2>(slot, owned);
   if (bounded == nullptr) return false;
   bounded->Resketch();

@@ -35,15 +35,21 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
  public:
   explicit BoundedScanFlatL2(idx_t d) : VectorizedFlatL2(d) {}
 
+  // The largest dimension the bounds' rounding allowance holds for. Float sums of many more
+  // terms can drift further (at d = 176,656, by 6e-4 of the squared length), so larger
+  // galleries are always scanned in full. Face embeddings have 128 to 512.
+  static constexpr idx_t kMostDims = 2048;
+
   // FAISS's own, keeping the sketches in step with the vectors.
   void add(idx_t n, const float* x) override;
   size_t remove_ids(const faiss::IDSelector& sel) override;
   void reset() override;
 
   // Lone probes and batches below faiss::distance_compute_blas_threshold, without an id
-  // selector, asking for few enough faces (k at most a sixteenth of the gallery): the bounded
-  // scan, probe after probe; anything else as VectorizedFlatL2 searches. Results are
-  // VectorizedFlatL2's either way, to the bit (the order of exact ties aside).
+  // selector, asking for few enough faces (k at most a sixteenth of the gallery), at most
+  // kMostDims dimensions: the bounded scan, probe after probe; anything else as
+  // VectorizedFlatL2 searches. Results are VectorizedFlatL2's either way, to the bit, in the
+  // same order (ties: lower label first).
   void search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
               const faiss::SearchParameters* params = nullptr) const override;
 
@@ -70,6 +76,8 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
  private:
   // Sketches faces [from, ntotal) onto the ends of the sketch arrays.
   void AppendSketches(size_t from);
+  // Makes room for `faces` faces' sketches (only this may fail when sketching).
+  void ReserveSketches(size_t faces);
   // The k nearest of the gallery to `query`, nearest first.
   void BoundedSearch(const float* query, size_t k, float* distances, idx_t* labels) const;
 
@@ -100,7 +108,8 @@ FaceSketch SketchFace(const float* x, size_t d, int8_t* codes);
 
 // Makes the index `slot` points at a BoundedScanFlatL2, moving its vectors (no copy) and
 // sketching them, when it is a flat L2 index its owner deletes (`owned`): the gallery inside
-// an IndexIDMap2. Anything else is left as it is. Returns whether `slot` now points at one.
+// an IndexIDMap2, of at most BoundedScanFlatL2::kMostDims dimensions. Anything else is left as
+// it is. Returns whether `slot` now points at one.
 bool BoundFlatScan(faiss::Index*& slot, bool owned);
 
 }  // namespace facetrace

@@ -1,12 +1,18 @@
 #include "index/bounded_scan_flat.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexIDMap.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <gtest/gtest.h>
@@ -235,9 +241,9 @@ TEST(BoundedScanFlatTest, CoarseSketchesLoseNothing) {
   EXPECT_GT(pair.bounded.FacesMeasured() - before, 15u * 20);  // loose bounds, more measured
 }
 
-// Duplicated faces tie exactly; the order of ties may differ from the full scan's, the
-// distances may not, and each face comes back at its own distance.
-TEST(BoundedScanFlatTest, TiesComeBackAtTheSameDistances) {
+// Duplicated faces tie exactly: they come back at the same distances, in the full scan's
+// order (lower label first), each at its own distance.
+TEST(BoundedScanFlatTest, TiesComeBackAtTheSameDistancesInTheSameOrder) {
   constexpr size_t d = 32;
   auto x = ClusteredFaces(1000, d, 8, 8);
   const std::vector<float> copy = x;
@@ -246,12 +252,65 @@ TEST(BoundedScanFlatTest, TiesComeBackAtTheSameDistances) {
   pair.Add(x);
   const auto queries = ClusteredFaces(8, d, 8, 60);
   const Hits got = Search(pair.bounded, queries, 10);
-  const Hits want = Search(pair.full, queries, 10);
-  EXPECT_EQ(got.distances, want.distances);
+  ExpectSameHits(got, Search(pair.full, queries, 10));
   for (size_t i = 0; i < got.labels.size(); ++i) {
     const float* face = x.data() + static_cast<size_t>(got.labels[i]) * d;
     EXPECT_EQ(got.distances[i], SquaredL2(queries.data() + (i / 10) * d, face, d));
   }
+}
+
+// Faces tied at the k-th place, in galleries large enough for scans to split between threads:
+// the lower labels are kept, as by FAISS's own one-thread scan, whichever thread saw them.
+TEST(BoundedScanFlatTest, TiesAtTheLastPlaceKeepTheLowerLabelsAcrossThreads) {
+  const int threads = omp_get_max_threads();
+  omp_set_num_threads(2);
+  constexpr size_t d = 8, faces = 70000;  // past kParallelScanFrom: two halves of 35,000
+  const std::vector<float> probe(d, 0.0f);
+  std::vector<float> near(d, 0.0f);
+  near[0] = 2;  // squared distance 4, exactly, in any summation order
+  auto x = ClusteredFaces(faces, d, 50, 50);
+  for (float& v : x) v += 10;  // every other face far from the probe
+  for (size_t face : {1, 35000, 35001}) std::copy(near.begin(), near.end(), x.begin() + face * d);
+  Pair pair(d);
+  pair.Add(x);
+  faiss::IndexFlatL2 faiss_scan(d);
+  faiss_scan.add(static_cast<idx_t>(faces), x.data());
+  for (idx_t k : {1, 2}) {
+    const Hits want = Search(faiss_scan, probe, k);
+    EXPECT_EQ(want.labels, (k == 1 ? std::vector<idx_t>{1} : std::vector<idx_t>{1, 35000}));
+    ExpectSameHits(Search(pair.full, probe, k), want);
+    ExpectSameHits(Search(pair.bounded, probe, k), want);
+  }
+  // Every face tied: the bounded scan measures them all, on both threads.
+  Pair same(d);
+  same.Add(std::vector<float>(faces * d, 0.5f));
+  const uint64_t before = BoundedScanFlatL2::FacesMeasured();
+  const Hits all_tied = Search(same.bounded, probe, 3);
+  EXPECT_EQ(BoundedScanFlatL2::FacesMeasured() - before, faces);
+  EXPECT_EQ(all_tied.labels, (std::vector<idx_t>{0, 1, 2}));
+  ExpectSameHits(Search(same.full, probe, 3), all_tied);
+  omp_set_num_threads(threads);
+}
+
+// Float sums of very many terms drift past the bounds' rounding allowance: from 176,656
+// dimensions (the AVX2 kernel's 16 lanes each pass 2^24, then lose every added 1), face A
+// measures 6e-4 of its squared length short, nearer than face B, and a bounded scan would have
+// ruled it out. Past kMostDims the full scan answers.
+TEST(BoundedScanFlatTest, GalleriesOfHugeDimensionAreScannedInFull) {
+  constexpr size_t big = 1041, ones = 10000, d = 16 * (big + ones), faces = 16;
+  ASSERT_GT(d, static_cast<size_t>(BoundedScanFlatL2::kMostDims));
+  std::vector<float> x(faces * d, 100.0f);                              // far away
+  for (size_t i = 0; i < d; ++i) x[i] = i < 16 * big ? 127.0f : 1.0f;   // face A
+  for (size_t i = 0; i < d; ++i) x[d + i] = i < 16397 ? 128.0f : 0.0f;  // face B
+  Pair pair(d);
+  pair.Add(x);
+  const std::vector<float> probe(d, 0.0f);
+  const uint64_t before = BoundedScanFlatL2::ProbesAnswered();
+  ExpectSameHits(Search(pair.bounded, probe, 1), Search(pair.full, probe, 1));
+  EXPECT_EQ(BoundedScanFlatL2::ProbesAnswered(), before);
+  faiss::Index* slot = new faiss::IndexFlatL2(static_cast<idx_t>(d));
+  EXPECT_FALSE(BoundFlatScan(slot, true));  // FaceIndex keeps such a gallery on the full scan
+  delete slot;
 }
 
 // A face with a NaN or infinite component has no bound: it is measured, and comes back or not
@@ -398,6 +457,54 @@ TEST(BoundedScanFlatTest, ReserveAllocatesOnceAndChangesNothingElse) {
   index.add(999, x.data() + d);
   EXPECT_EQ(index.get_xb(), before);  // no reallocation
   EXPECT_TRUE(index.Sketched());
+}
+
+// The address space this process has mapped, from /proc/self/status.
+size_t MappedBytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) * 1024;  // in kB
+  }
+  return 0;
+}
+
+// An add that runs out of memory changes nothing: the sketches' room is made before FAISS
+// takes the vectors, so an IndexIDMap2 above never counts faces it has no ids for (it would
+// read past its id map on the next search). Run in a child process under an address-space
+// limit with room for the vectors and half the sketches; it reports through its exit status.
+TEST(BoundedScanFlatTest, AnAddThatRunsOutOfMemoryChangesNothing) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves the address space this test limits";
+#endif
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    constexpr size_t d = 128, n = 400000;
+    const auto x = ClusteredFaces(n, d, 1000, 400);
+    std::vector<idx_t> ids(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = 1000 + static_cast<idx_t>(i);
+    auto* flat = new BoundedScanFlatL2(d);
+    faiss::IndexIDMap2 map(flat);
+    map.own_fields = true;
+    map.add_with_ids(1, x.data(), ids.data());
+    const rlimit limit{MappedBytes() + n * d * sizeof(float) + n * (d + 12) / 2, RLIM_INFINITY};
+    setrlimit(RLIMIT_AS, &limit);
+    try {
+      map.add_with_ids(static_cast<idx_t>(n - 1), x.data() + d, ids.data() + 1);
+      _exit(10);
+    } catch (const std::bad_alloc&) {
+      const bool unchanged =
+          map.ntotal == 1 && flat->ntotal == 1 && map.id_map.size() == 1 && flat->Sketched();
+      _exit(unchanged ? 0 : 11);
+    } catch (...) {
+      _exit(12);
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "10: the add fitted, 11: counts out of step, 12: not "
+                                       "std::bad_alloc";
 }
 
 TEST(BoundedScanFlatTest, TakesOverAnOwnedFlatL2IndexWithoutCopyingItsVectors) {

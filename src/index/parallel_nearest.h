@@ -18,13 +18,23 @@ namespace facetrace {
 // A scan of fewer items than this stays on one thread: starting a team costs more than it saves.
 inline constexpr size_t kParallelScanFrom = size_t{1} << 16;
 
+// Whether (distance, label) comes before the heap top (top_distance, top_label): nearer, or as
+// near with a lower label. An empty slot (infinite distance, label -1) is beaten by any finite
+// distance only.
+inline bool Nearer(float distance, int64_t label, float top_distance, int64_t top_label) {
+  return distance < top_distance ||
+         (distance == top_distance && top_label >= 0 && label < top_label);
+}
+
 // The threads a scan of n items gets: all OpenMP allows from kParallelScanFrom items, else one.
 inline int ScanThreads(size_t n) { return n < kParallelScanFrom ? 1 : omp_get_max_threads(); }
 
 // Fills the max-heap (distances, labels) of size k with the k items of [0, n) nearest by
 // `distance(i)`, labelled `label(i)`; slots left when n < k hold label -1. Runs on `threads`
-// threads (a team may start fewer). Items whose distance is not below the heap's top (NaN
-// included) are never kept, as in FAISS's own scans.
+// threads (a team may start fewer). Items are ordered by distance, then label: among items tied
+// at the k-th place the lower labels are kept, whatever thread measured them, as FAISS's own
+// one-thread scan keeps them (it sees them first). Items whose distance is NaN or infinite are
+// never kept, as in FAISS's scans.
 template <typename Distance, typename Label>
 void ParallelNearest(size_t n, size_t k, int threads, const Distance& distance, const Label& label,
                      float* distances, int64_t* labels) {
@@ -40,13 +50,14 @@ void ParallelNearest(size_t n, size_t k, int threads, const Distance& distance, 
 #pragma omp for schedule(static)
     for (size_t i = 0; i < n; ++i) {
       const float d = distance(i);
-      if (d < heap_distances[0])
+      if (Nearer(d, label(i), heap_distances[0], heap_labels[0]))
         faiss::maxheap_replace_top(k, heap_distances, heap_labels, d, label(i));
     }
   }
   faiss::maxheap_heapify(k, distances, labels);
   for (size_t i = 0; i < thread_labels.size(); ++i) {
-    if (thread_labels[i] >= 0 && thread_distances[i] < distances[0]) {
+    if (thread_labels[i] >= 0 &&
+        Nearer(thread_distances[i], thread_labels[i], distances[0], labels[0])) {
       faiss::maxheap_replace_top(k, distances, labels, thread_distances[i], thread_labels[i]);
     }
   }
