@@ -16,7 +16,8 @@ using faiss::HNSW;
 using idx_t = faiss::Index::idx_t;
 using storage_idx_t = HNSW::storage_idx_t;
 
-// The largest neighbour list: level 0 holds 2*M links (64 for HNSW32).
+// The longest neighbour list this walk handles (level 0 holds 2*M links: 64 for HNSW32, 512
+// for HNSW256); graphs with longer lists are searched by FAISS.
 constexpr size_t kMaxNeighbors = 512;
 
 // One query's walk through the graph: FAISS's HNSW::search for one entry point and a bounded
