@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -148,6 +149,46 @@ TEST(PrefetchingHnswTest, ConcurrentSearchesFindWhatFaissFinds) {
   for (const Hits& hits : got) {
     EXPECT_EQ(hits.labels, want.labels);
     EXPECT_EQ(hits.distances, want.distances);
+  }
+}
+
+// Sparse graphs (2 links: many levels, a high entry point) to dense ones, with duplicated
+// faces (exact ties) and probes that are gallery faces, breadths from 1, and k past the
+// gallery's size.
+TEST(PrefetchingHnswTest, FindsWhatFaissFindsOnGraphsOfEveryShape) {
+  auto faces = ClusteredVectors(2000, 31);
+  for (size_t i = 3; i < 2000; i += 3) {  // every third face a copy of the one before
+    std::copy_n(faces.begin() + static_cast<long>((i - 1) * kDim), kDim,
+                faces.begin() + static_cast<long>(i * kDim));
+  }
+  const auto probes = ClusteredVectors(40, 32);
+  const std::vector<float> gallery_probes(faces.begin(), faces.begin() + 40 * kDim);
+  for (int links : {2, 4, 32, 64}) {
+    auto graph = Graph(faces, links);
+    if (links == 2) {
+      EXPECT_GE(graph->hnsw.max_level, 3);
+    }
+    for (int breadth : {1, 7, 100}) {
+      graph->hnsw.efSearch = breadth;
+      for (idx_t k : {1, 33, 2500}) {
+        SCOPED_TRACE("links " + std::to_string(links));
+        ExpectSameAsFaiss(*graph, std::vector<float>(probes.begin(), probes.begin() + kDim), k);
+        ExpectSameAsFaiss(*graph, probes, k);
+        ExpectSameAsFaiss(*graph, gallery_probes, k);
+      }
+    }
+  }
+}
+
+// Level 0 of HNSW256 holds 512 links, the most the walk handles; HNSW257 goes to FAISS.
+TEST(PrefetchingHnswTest, WalksListsUpToItsLimitAndLeavesLongerOnesToFaiss) {
+  const auto faces = ClusteredVectors(1200, 33);
+  const auto probes = ClusteredVectors(20, 34);
+  for (int links : {256, 257}) {
+    auto graph = Graph(faces, links);
+    graph->hnsw.efSearch = 40;
+    EXPECT_EQ(TookItsOwnWalk(*graph, probes, 10), links == 256) << links;
+    ExpectSameAsFaiss(*graph, probes, 10);
   }
 }
 
