@@ -161,6 +161,7 @@ std::unique_ptr<faiss::Index> ReadIndexFile(const fs::path& path, bool map) {
 void WriteBitmap(const fs::path& path, const IdSet& set) {
   WriteFileAtomically(path, [&](std::FILE* file) {
     const auto words = set.words();
+    if (words.empty()) return;  // an empty set's data() may be null, which fwrite must not get
     std::fwrite(words.data(), sizeof(uint64_t), words.size(), file);  // errors surface at flush
   });
 }
