@@ -182,6 +182,13 @@ class SmallestBounds {
   std::vector<float> bounds_;
 };
 
+// Room for n elements, grown as a vector grows by itself (at least doubling): reserving exactly
+// what each add needs would copy the whole array on every add, quadratic over many small ones.
+template <typename T>
+void MakeRoom(std::vector<T>& v, size_t n) {
+  if (n > v.capacity()) v.reserve(std::max(n, 2 * v.capacity()));
+}
+
 }  // namespace
 
 void DotCodes(const int16_t* q, const int8_t* codes, size_t d, size_t faces, int32_t* dots) {
@@ -221,10 +228,10 @@ void BoundedScanFlatL2::Resketch() {
 }
 
 void BoundedScanFlatL2::ReserveSketches(size_t faces) {
-  sketch_codes_.reserve(faces * static_cast<size_t>(d));
-  scale_.reserve(faces);
-  sketch_norm2_.reserve(faces);
-  error_.reserve(faces);
+  MakeRoom(sketch_codes_, faces * static_cast<size_t>(d));
+  MakeRoom(scale_, faces);
+  MakeRoom(sketch_norm2_, faces);
+  MakeRoom(error_, faces);
 }
 
 void BoundedScanFlatL2::add(idx_t n, const float* x) {

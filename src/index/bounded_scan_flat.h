@@ -57,6 +57,10 @@ class BoundedScanFlatL2 : public VectorizedFlatL2 {
   // array (index/faiss_capacity.h).
   void Reserve(size_t faces);
 
+  // Faces the sketch arrays hold before they must grow again. Adds grow them by doubling, so
+  // that a gallery built by many small adds copies them a logarithmic number of times.
+  size_t SketchCapacity() const { return scale_.capacity(); }
+
   // Computes the sketches of every face again; for a caller that replaced `codes` wholesale.
   void Resketch();
 

@@ -459,6 +459,24 @@ TEST(BoundedScanFlatTest, ReserveAllocatesOnceAndChangesNothingElse) {
   EXPECT_TRUE(index.Sketched());
 }
 
+// Face by face, the sketch arrays grow by doubling, never by exactly what one add needs (which
+// would copy them on every add: quadratic over a gallery enrolled a few faces at a time).
+TEST(BoundedScanFlatTest, SketchArraysGrowByDoublingOverManySmallAdds) {
+  constexpr size_t d = 16, faces = 3000;
+  const auto x = ClusteredFaces(faces, d, 20, 20);
+  BoundedScanFlatL2 index(d);
+  int growths = 0;
+  for (size_t i = 0; i < faces; ++i) {
+    const size_t before = index.SketchCapacity();
+    index.add(1, x.data() + i * d);
+    if (index.SketchCapacity() != before) ++growths;
+  }
+  EXPECT_LE(growths, 14);  // 1, 2, 4, ..., 4096: 13 growths
+  EXPECT_TRUE(index.Sketched());
+  index.Reserve(10000);  // past twice the capacity: exactly what was asked
+  EXPECT_EQ(index.SketchCapacity(), 10000u);
+}
+
 // The address space this process has mapped, from /proc/self/status.
 size_t MappedBytes() {
   std::ifstream status("/proc/self/status");
